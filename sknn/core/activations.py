@@ -1,0 +1,212 @@
+"""Activation functions, each written next to its derivative.
+
+Every activation is a small class with three methods:
+
+- ``forward(Z, out=None)`` returns ``A = f(Z)``, written into ``out`` when given (which may
+  be ``Z`` itself);
+- ``backward(Z, A, dA)`` turns ``dA = dL/dA`` into ``dL/dZ = dA * f'(Z)`` in place, using
+  whichever of ``Z`` or ``A`` gives ``f'`` cheapest;
+- ``derivative(z)`` returns ``f'(z)`` as a new array (for plots and tests).
+
+``needs_input`` says whether ``backward`` reads ``Z``; the network keeps the
+pre-activations of a layer only when its activation needs them.
+
+The hidden activations come first, then the output activations (their
+backward pass is fused into the loss, see :mod:`sknn.core.losses`).
+"""
+
+import numpy as np
+
+
+class Activation:
+    """Base class: ``derivative`` comes from ``backward`` so the two cannot drift."""
+
+    name = ""
+    needs_input = False
+
+    def forward(self, Z, out=None):
+        """Return ``f(Z)``, written into ``out`` when given (``out`` may be ``Z``)."""
+        return self._forward(Z, np.empty_like(Z) if out is None else out)
+
+    def _forward(self, Z, out):
+        raise NotImplementedError
+
+    def backward(self, Z, A, dA):
+        raise NotImplementedError
+
+    def __call__(self, z):
+        return self.forward(np.asarray(z, dtype=float))
+
+    def derivative(self, z):
+        z = np.asarray(z, dtype=float)
+        return self.backward(z, self(z), np.ones_like(z))
+
+
+class Identity(Activation):
+    name = "identity"
+
+    def _forward(self, Z, out):
+        # f(z) = z
+        if out is not Z:
+            np.copyto(out, Z)
+        return out
+
+    def backward(self, Z, A, dA):
+        # f'(z) = 1
+        return dA
+
+
+class Logistic(Activation):
+    name = "logistic"
+
+    def _forward(self, Z, out):
+        # f(z) = 1 / (1 + e^-z) = (1 + tanh(z / 2)) / 2; tanh never overflows
+        np.multiply(Z, 0.5, out=out)
+        np.tanh(out, out=out)
+        out += 1.0
+        out *= 0.5
+        return out
+
+    def backward(self, Z, A, dA):
+        # f'(z) = f(z) (1 - f(z))
+        dA *= A
+        dA *= 1.0 - A
+        return dA
+
+
+class Tanh(Activation):
+    name = "tanh"
+
+    def _forward(self, Z, out):
+        # f(z) = tanh(z)
+        return np.tanh(Z, out=out)
+
+    def backward(self, Z, A, dA):
+        # f'(z) = 1 - tanh(z)^2
+        dA *= 1.0 - A * A
+        return dA
+
+
+class ReLU(Activation):
+    name = "relu"
+
+    def _forward(self, Z, out):
+        # f(z) = max(0, z)
+        return np.maximum(Z, 0.0, out=out)
+
+    def backward(self, Z, A, dA):
+        # f'(z) = 1 if z > 0 else 0, and z > 0 exactly where A > 0
+        dA *= A > 0
+        return dA
+
+
+class LeakyReLU(Activation):
+    name = "leaky_relu"
+    slope = 0.01
+
+    def _forward(self, Z, out):
+        # f(z) = max(z, 0.01 z)
+        return np.maximum(Z, self.slope * Z, out=out)
+
+    def backward(self, Z, A, dA):
+        # f'(z) = 1 if z > 0 else 0.01; the sign of A is the sign of z
+        dA *= np.where(A > 0, 1.0, self.slope).astype(dA.dtype, copy=False)
+        return dA
+
+
+class ELU(Activation):
+    name = "elu"
+
+    def _forward(self, Z, out):
+        # f(z) = z if z > 0 else e^z - 1
+        negative_part = np.expm1(np.minimum(Z, 0.0))
+        np.maximum(Z, 0.0, out=out)
+        out += negative_part
+        return out
+
+    def backward(self, Z, A, dA):
+        # f'(z) = 1 if z > 0 else e^z = f(z) + 1
+        dA *= np.minimum(A, 0.0) + 1.0
+        return dA
+
+
+class GELU(Activation):
+    """Gaussian error linear unit, tanh approximation (GPT-2, PyTorch approximate='tanh')."""
+
+    name = "gelu"
+    needs_input = True
+    c = np.sqrt(2.0 / np.pi)
+
+    def _inner_tanh(self, Z):
+        # t = tanh(c (z + 0.044715 z^3))
+        return np.tanh(self.c * (Z + 0.044715 * Z**3))
+
+    def _forward(self, Z, out):
+        # f(z) = z (1 + t) / 2
+        t = self._inner_tanh(Z)
+        t += 1.0
+        np.multiply(Z, t, out=out)
+        out *= 0.5
+        return out
+
+    def backward(self, Z, A, dA):
+        # f'(z) = (1 + t) / 2 + z (1 - t^2) c (1 + 3 * 0.044715 z^2) / 2
+        t = self._inner_tanh(Z)
+        dt = (1.0 - t * t) * self.c * (1.0 + 3 * 0.044715 * Z * Z)
+        dA *= 0.5 * (1.0 + t + Z * dt)
+        return dA
+
+
+_LOGISTIC = Logistic()
+
+
+class SiLU(Activation):
+    """Sigmoid linear unit (swish): z times its own logistic gate."""
+
+    name = "silu"
+    needs_input = True
+
+    def _forward(self, Z, out):
+        # f(z) = z s(z), s the logistic function
+        gate = _LOGISTIC.forward(Z)
+        return np.multiply(Z, gate, out=out)
+
+    def backward(self, Z, A, dA):
+        # f'(z) = s(z) + z s(z) (1 - s(z)) = s(z) (1 + z - f(z))
+        gate = _LOGISTIC.forward(Z)
+        gate *= 1.0 + Z - A
+        dA *= gate
+        return dA
+
+
+class Softmax(Activation):
+    """Output activation for multiclass problems; its backward is fused into the loss."""
+
+    name = "softmax"
+
+    def _forward(self, Z, out):
+        # f(z)_k = e^(z_k - max z) / sum_j e^(z_j - max z); subtracting the max avoids overflow
+        np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+        np.exp(out, out=out)
+        out /= out.sum(axis=1, keepdims=True)
+        return out
+
+
+class Exp(Activation):
+    """Output activation (inverse log link) for Poisson regression."""
+
+    name = "exp"
+
+    def _forward(self, Z, out):
+        # f(z) = e^z
+        return np.exp(Z, out=out)
+
+
+HIDDEN_ACTIVATIONS = {
+    act.name: act
+    for act in (Identity(), Logistic(), Tanh(), ReLU(), LeakyReLU(), ELU(), GELU(), SiLU())
+}
+OUTPUT_ACTIVATIONS = {
+    act.name: act for act in (Identity(), Logistic(), Softmax(), Exp())
+}
+ACTIVATIONS = {**HIDDEN_ACTIVATIONS, **OUTPUT_ACTIVATIONS}

@@ -1,0 +1,212 @@
+"""A stack of dense layers: parameters, forward pass, backward pass, dropout.
+
+Layer ``i`` computes ``Z_i = A_{i-1} W_i + b_i`` and ``A_i = f_i(Z_i)``, with
+``A_{-1} = X``. All parameters live in one flat vector ``params`` (every
+weight matrix first, then every bias), and ``weights[i]`` / ``biases[i]`` are
+views into it; the gradient ``grad`` has the same layout. An optimizer step and
+the L2 penalty are then single calls over the whole vector, whatever the depth.
+
+Backpropagation, for a loss L averaged with sample weights ``s`` (sum ``S``):
+
+    delta_out = s * (A_out - Y)               (see losses.py for why A - Y)
+    dL/dW_i   = (A_{i-1}^T delta_i + alpha W_i) / S
+    dL/db_i   = sum over rows of delta_i / S
+    delta_i-1 = (delta_i W_i^T) * f'_{i-1}(Z_{i-1})
+"""
+
+from itertools import pairwise
+
+import numpy as np
+import scipy.sparse as sp
+
+from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+
+
+def _matmul(A, B, out):
+    # scipy.sparse inputs (the first layer only) cannot write into ``out``
+    if sp.issparse(A) or sp.issparse(B):
+        out[...] = A @ B
+        return out
+    return np.matmul(A, B, out=out)
+
+
+class Network:
+    """Dense layers of sizes ``layer_sizes`` (inputs, hidden..., outputs).
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Units per layer, the input layer first.
+    hidden_activations : sequence of str
+        One name from ``HIDDEN_ACTIVATIONS`` per hidden layer.
+    output_activation : str
+        A name from ``OUTPUT_ACTIVATIONS``.
+    dtype : numpy dtype
+        Precision of the parameters and of the training computations.
+    """
+
+    def __init__(self, layer_sizes, hidden_activations, output_activation, dtype):
+        if len(hidden_activations) != len(layer_sizes) - 2:
+            raise ValueError("Expected one hidden activation per hidden layer.")
+        self.layer_sizes = list(layer_sizes)
+        self.hidden_activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_activations]
+        self.output_activation = OUTPUT_ACTIVATIONS[output_activation]
+        self.dtype = np.dtype(dtype)
+        self.shapes = list(pairwise(self.layer_sizes))
+        self.n_weights = sum(fan_in * fan_out for fan_in, fan_out in self.shapes)
+        self.n_params = self.n_weights + sum(self.layer_sizes[1:])
+        self.params = np.zeros(self.n_params, dtype=self.dtype)
+        self.weights, self.biases = self.layer_views(self.params)
+
+    @property
+    def n_layers(self):
+        """Number of weight layers (hidden layers + 1)."""
+        return len(self.shapes)
+
+    def layer_views(self, flat):
+        """Per-layer ``(weights, biases)`` views into a vector laid out like ``params``."""
+        weights, biases, start = [], [], 0
+        for fan_in, fan_out in self.shapes:
+            weights.append(flat[start : start + fan_in * fan_out].reshape(fan_in, fan_out))
+            start += fan_in * fan_out
+        for fan_out in self.layer_sizes[1:]:
+            biases.append(flat[start : start + fan_out])
+            start += fan_out
+        return weights, biases
+
+    def initialize(self, rng, initializer):
+        """Draw every layer's weights and biases, layer by layer, from ``rng``."""
+        names = [act.name for act in self.hidden_activations]
+        # the output layer is scaled for the activation that feeds it
+        names.append(names[-1] if names else "identity")
+        for W, b, name in zip(self.weights, self.biases, names):
+            W[...], b[...] = initializer(rng, W.shape[0], W.shape[1], name)
+
+    def set_layers(self, weights, biases):
+        """Copy per-layer arrays (e.g. a fitted model's) into ``params``."""
+        for view, value in zip(self.weights + self.biases, list(weights) + list(biases)):
+            view[...] = value
+
+    def forward(self, X, ws, rng=None):
+        """Training forward pass over the first ``X.shape[0]`` rows of workspace ``ws``.
+
+        Dropout is inverted: kept units are scaled by ``1 / (1 - rate)`` here, so
+        prediction needs no rescaling. Returns the output activations.
+        """
+        n = X.shape[0]
+        layer_input = X
+        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
+            Z = _matmul(layer_input, W, out=ws.Z[i][:n])
+            Z += b
+            if i == self.n_layers - 1:
+                return self.output_activation.forward(Z, out=Z)
+            A = self.hidden_activations[i].forward(Z, out=ws.A[i][:n])
+            if ws.dropout[i] > 0:
+                mask = ws.draw_mask(i, n, rng)
+                layer_input = np.multiply(A, mask, out=ws.dropped[i][:n])
+            else:
+                layer_input = A
+
+    def backward(self, X, ws, delta):
+        """Fill ``ws.grad`` with the unscaled gradient, from the output ``delta``."""
+        n = X.shape[0]
+        for i in range(self.n_layers - 1, -1, -1):
+            layer_input = X if i == 0 else ws.layer_output(i - 1, n)
+            _matmul(layer_input.T, delta, out=ws.grad_weights[i])
+            np.sum(delta, axis=0, out=ws.grad_biases[i])
+            if i == 0:
+                break
+            previous = np.matmul(delta, self.weights[i].T, out=ws.deltas[i - 1][:n])
+            if ws.dropout[i - 1] > 0:
+                previous *= ws.masks[i - 1][:n]
+            self.hidden_activations[i - 1].backward(
+                ws.Z[i - 1][:n], ws.A[i - 1][:n], previous
+            )
+            delta = previous
+
+    def loss_and_gradient(self, X, Y, sample_weight, ws, loss, alpha=0.0, rng=None):
+        """Loss of a batch, L2 penalty included; leaves its gradient in ``ws.grad``.
+
+        ``loss = sum_n s_n L_n / S + alpha ||W||^2 / (2 S)``, S the sum of the sample
+        weights (the number of rows when there are none), as scikit-learn's MLP.
+        """
+        n = X.shape[0]
+        output = self.forward(X, ws, rng)
+        per_sample = loss.value(Y, output)
+        delta = loss.delta(Y, output, out=ws.deltas[-1][:n])
+        if sample_weight is None:
+            weight_sum = n
+            data_loss = float(per_sample.mean())
+        else:
+            weight_sum = float(sample_weight.sum())
+            data_loss = float(per_sample @ sample_weight) / weight_sum
+            delta *= sample_weight[:, None]
+        self.backward(X, ws, delta)
+        penalty = 0.0
+        if alpha:
+            weights = self.params[: self.n_weights]
+            penalty = 0.5 * alpha * float(weights @ weights)
+            ws.grad[: self.n_weights] += alpha * weights
+        ws.grad *= 1.0 / weight_sum
+        return data_loss + penalty / weight_sum
+
+
+class Workspace:
+    """Buffers for training on batches of up to ``batch_size`` rows.
+
+    Allocated once per fit, so the training step allocates no large arrays.
+    ``A[i]`` is the same buffer as ``Z[i]`` when the activation works in place
+    (its derivative needs only its output); otherwise both are kept.
+    """
+
+    def __init__(self, network, batch_size, dropout):
+        dtype = network.dtype
+        widths = network.layer_sizes[1:]
+        self.dropout = list(dropout) + [0.0]
+        self.Z = [np.empty((batch_size, w), dtype) for w in widths]
+        self.A = [
+            np.empty_like(Z) if act.needs_input else Z
+            for Z, act in zip(self.Z, network.hidden_activations)
+        ]
+        self.deltas = [np.empty((batch_size, w), dtype) for w in widths]
+        self.masks = [np.empty((batch_size, w), dtype) if r > 0 else None
+                      for w, r in zip(widths, self.dropout)]
+        self.dropped = [np.empty_like(m) if m is not None else None for m in self.masks]
+        self.grad = np.zeros(network.n_params, dtype)
+        self.grad_weights, self.grad_biases = network.layer_views(self.grad)
+
+    def layer_output(self, i, n):
+        """What layer ``i`` passes on: its activations, after dropout if any."""
+        return self.dropped[i][:n] if self.dropout[i] > 0 else self.A[i][:n]
+
+    def draw_mask(self, i, n, rng):
+        # keep each unit with probability 1 - rate, and scale it by 1 / (1 - rate)
+        rate = self.dropout[i]
+        mask = self.masks[i][:n]
+        rng.random(out=mask, dtype=mask.dtype)
+        np.greater_equal(mask, rate, out=mask)
+        mask *= 1.0 / (1.0 - rate)
+        return mask
+
+
+def predict(X, weights, biases, hidden_activations, output_activation, chunk_rows):
+    """Output activations for ``X``, computed in float64, ``chunk_rows`` rows at a time.
+
+    float64 makes each row's result independent of the other rows in the call
+    (float32 BLAS kernels round differently with the batch size), and chunking
+    bounds the memory to a few ``chunk_rows x width`` buffers whatever ``n_samples``.
+    """
+    weights = [np.asarray(W, dtype=np.float64) for W in weights]
+    biases = [np.asarray(b, dtype=np.float64) for b in biases]
+    activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_activations]
+    activations.append(OUTPUT_ACTIVATIONS[output_activation])
+    n_samples = X.shape[0]
+    result = np.empty((n_samples, weights[-1].shape[1]), dtype=np.float64)
+    for start in range(0, n_samples, chunk_rows):
+        A = X[start : start + chunk_rows]
+        for W, b, activation in zip(weights, biases, activations):
+            A = A @ W
+            A += b
+            activation.forward(A, out=A)
+        result[start : start + chunk_rows] = A
+    return result
