@@ -39,7 +39,9 @@ def _new_axes_if_none(ax, plt):
 def _as_curve(values, name):
     curve = np.asarray(values, dtype=float)
     if curve.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D sequence of numbers, got shape {curve.shape}.")
+        raise ValueError(
+            f"{name} must be a 1-D sequence of numbers, got shape {curve.shape}."
+        )
     return curve
 
 
@@ -135,7 +137,9 @@ class LossCurveDisplay:
         ax = _new_axes_if_none(ax, plt)
 
         loss_style = {"color": "C0", "label": "Training loss", **(loss_kwargs or {})}
-        (self.line_,) = ax.plot(np.arange(1, loss_curve.size + 1), loss_curve, **loss_style)
+        (self.line_,) = ax.plot(
+            np.arange(1, loss_curve.size + 1), loss_curve, **loss_style
+        )
         ax.set_xlabel("Epoch")
         ax.set_ylabel("Training loss")
         lines = [self.line_]
@@ -169,8 +173,9 @@ class LossCurveDisplay:
         return self
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None, name=None, loss_kwargs=None,
-                       validation_kwargs=None):
+    def from_estimator(
+        cls, estimator, *, ax=None, name=None, loss_kwargs=None, validation_kwargs=None
+    ):
         """Draw the loss curve (and validation scores) of a fitted estimator.
 
         Parameters
@@ -213,7 +218,8 @@ class LossCurveDisplay:
         >>> from sknn import FirstNetRegressor
         >>> from sknn.plotting import LossCurveDisplay
         >>> X, y = make_regression(n_samples=200, n_features=5, random_state=0)
-        >>> reg = FirstNetRegressor(max_iter=30, random_state=0).fit(X, y)  # doctest: +SKIP
+        >>> reg = FirstNetRegressor(max_iter=30, random_state=0)
+        >>> reg = reg.fit(X, y)  # doctest: +SKIP
         >>> LossCurveDisplay.from_estimator(reg)  # doctest: +SKIP
         <sknn.plotting.LossCurveDisplay object at ...>
         """
@@ -287,8 +293,9 @@ def plot_activations(names=None, ax=None, *, z_range=(-4.0, 4.0), n_points=401):
         # one colour per activation, shared by the function and its derivative
         color = f"C{index % 10}"
         ax.plot(z, activation.forward(z), color=color, label=name)
-        ax.plot(z, activation.derivative(z), color=color, linestyle="--",
-                label=f"{name}'")
+        ax.plot(
+            z, activation.derivative(z), color=color, linestyle="--", label=f"{name}'"
+        )
     ax.set_xlabel("z")
     ax.set_ylabel("f(z) solid, f'(z) dashed")
     ax.grid(True, alpha=0.3)

@@ -14,7 +14,16 @@ from sknn.plotting import LossCurveDisplay, plot_activations
 # the fits below stop at a small max_iter on purpose
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-HIDDEN_NAMES = ["identity", "logistic", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu"]
+HIDDEN_NAMES = [
+    "identity",
+    "logistic",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "gelu",
+    "silu",
+]
 
 
 @pytest.fixture
@@ -55,8 +64,11 @@ def test_from_estimator_draws_loss_curve(pyplot, classification_data):
 def test_from_estimator_draws_validation_scores_on_second_axis(pyplot):
     X, y = make_regression(n_samples=150, n_features=4, noise=1.0, random_state=0)
     reg = FirstNetRegressor(
-        hidden_layer_sizes=(8,), early_stopping=True, max_iter=12,
-        n_iter_no_change=50, random_state=0,
+        hidden_layer_sizes=(8,),
+        early_stopping=True,
+        max_iter=12,
+        n_iter_no_change=50,
+        random_state=0,
     )
     reg.fit(X, y)
 
@@ -124,12 +136,16 @@ def test_plot_activations_draws_function_and_derivative(pyplot):
     assert len(ax.lines) == 2 * len(HIDDEN_NAMES)
     z = np.linspace(-3.0, 3.0, 61)
     drawn = []
-    for function_line, derivative_line in zip(ax.lines[::2], ax.lines[1::2]):
+    for function_line, derivative_line in zip(
+        ax.lines[::2], ax.lines[1::2], strict=True
+    ):
         name = function_line.get_label()
         drawn.append(name)
         assert derivative_line.get_label() == f"{name}'"
         np.testing.assert_allclose(function_line.get_xdata(), z)
-        np.testing.assert_allclose(function_line.get_ydata(), ACTIVATIONS[name].forward(z))
+        np.testing.assert_allclose(
+            function_line.get_ydata(), ACTIVATIONS[name].forward(z)
+        )
         np.testing.assert_allclose(
             derivative_line.get_ydata(), ACTIVATIONS[name].derivative(z)
         )
@@ -145,9 +161,13 @@ def test_plot_activations_formulas(pyplot):
     gelu = 0.5 * z * (1 + np.tanh(np.sqrt(2 / np.pi) * (z + 0.044715 * z**3)))
     np.testing.assert_allclose(ax.lines[0].get_ydata(), np.where(z > 0, z, np.expm1(z)))
     np.testing.assert_allclose(ax.lines[2].get_ydata(), gelu, atol=1e-12)
-    np.testing.assert_allclose(ax.lines[4].get_ydata(), z / (1 + np.exp(-z)), atol=1e-12)
+    np.testing.assert_allclose(
+        ax.lines[4].get_ydata(), z / (1 + np.exp(-z)), atol=1e-12
+    )
     # the dashed line is the slope of the solid one
-    for function_line, derivative_line in zip(ax.lines[::2], ax.lines[1::2]):
+    for function_line, derivative_line in zip(
+        ax.lines[::2], ax.lines[1::2], strict=True
+    ):
         slope = np.gradient(function_line.get_ydata(), z)
         interior = np.abs(z) > 0.3  # away from the kink of elu at 0
         np.testing.assert_allclose(
