@@ -612,7 +612,8 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
 {_SHARED_DOC}
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight``. 'balanced'
-        uses ``n_samples / (n_classes * np.bincount(y))``.
+        uses ``n_samples / (n_classes * np.bincount(y))``; in ``partial_fit`` it
+        balances each chunk on its own.
 
     Attributes
     ----------
@@ -741,12 +742,8 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         weights = super()._sample_weight(sample_weight, X, y, incremental)
         if self.class_weight is None:
             return weights
-        if incremental and self.class_weight == "balanced":
-            raise ValueError(
-                "class_weight='balanced' is not supported in partial_fit: the class "
-                "frequencies of later chunks are unknown. Pass a dict of class weights "
-                "computed on the full data instead."
-            )
+        # in partial_fit, 'balanced' balances each chunk on its own: later chunks'
+        # class frequencies are unknown
         class_weights = compute_sample_weight(self.class_weight, y).astype(self._compute_dtype)
         return class_weights if weights is None else weights * class_weights
 

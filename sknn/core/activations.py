@@ -16,6 +16,7 @@ backward pass is fused into the loss, see :mod:`sknn.core.losses`).
 """
 
 import numpy as np
+from scipy.special import expit
 
 
 class Activation:
@@ -60,12 +61,9 @@ class Logistic(Activation):
     name = "logistic"
 
     def _forward(self, Z, out):
-        # f(z) = 1 / (1 + e^-z) = (1 + tanh(z / 2)) / 2; tanh never overflows
-        np.multiply(Z, 0.5, out=out)
-        np.tanh(out, out=out)
-        out += 1.0
-        out *= 0.5
-        return out
+        # f(z) = 1 / (1 + e^-z); expit neither overflows for z << 0 nor rounds
+        # small probabilities to 0 as (1 + tanh(z / 2)) / 2 would
+        return expit(Z, out=out)
 
     def backward(self, Z, A, dA):
         # f'(z) = f(z) (1 - f(z))
