@@ -123,7 +123,9 @@ class Trainer:
         for _ in range(max_epochs):
             started = time.perf_counter()
             try:
-                train_loss = self._epoch(X, Y, sample_weight, ws)
+                # a diverging epoch is reported once, as Diverged, not as NumPy warnings
+                with np.errstate(over="ignore", invalid="ignore"):
+                    train_loss = self._epoch(X, Y, sample_weight, ws)
             except (KeyboardInterrupt, Diverged) as stop:
                 params[...] = last_completed
                 return "interrupted" if isinstance(stop, KeyboardInterrupt) else "diverged"

@@ -1,0 +1,246 @@
+"""The NumPy core on its own: gradients, activations, losses, initializers, optimizers."""
+
+import numpy as np
+import pytest
+
+from sknn.core.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from sknn.core.initializers import INITIALIZERS
+from sknn.core.losses import LOSSES
+from sknn.core.network import Network, Workspace, predict
+from sknn.core.optimizers import OPTIMIZERS
+from sknn.core.schedules import SCHEDULES
+from sknn.core.training import Plateau, Trainer
+
+
+def _problem(loss_name, rng, n=7, n_in=4, n_out=3):
+    X = rng.normal(size=(n, n_in))
+    if loss_name == "categorical_cross_entropy":
+        Y = np.eye(n_out)[rng.integers(0, n_out, n)]
+    elif loss_name == "binary_cross_entropy":
+        Y = rng.integers(0, 2, (n, n_out)).astype(float)
+    elif loss_name == "poisson":
+        Y = rng.poisson(2.0, (n, n_out)).astype(float)
+    else:
+        Y = rng.normal(size=(n, n_out))
+    return X, Y
+
+
+def _min_abs_pre_activation(net, X):
+    A, smallest = X, np.inf
+    for W, b, act in zip(net.weights, net.biases, net.hidden_activations):
+        Z = A @ W + b
+        smallest = min(smallest, np.abs(Z).min())
+        A = act(Z)
+    return smallest
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.3])
+@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+@pytest.mark.parametrize("activation", sorted(HIDDEN_ACTIVATIONS))
+def test_backprop_matches_finite_differences(activation, loss_name, alpha):
+    rng = np.random.default_rng(0)
+    loss = LOSSES[loss_name]
+    X, Y = _problem(loss_name, rng)
+    sample_weight = rng.uniform(0.5, 2.0, X.shape[0])
+    net = Network([4, 5, 3, 3], [activation, activation], loss.output_activation, np.float64)
+    while True:  # finite differences are wrong within h of a ReLU-like kink: avoid it
+        net.initialize(rng, INITIALIZERS["xavier_normal"])
+        if _min_abs_pre_activation(net, X) > 1e-3:
+            break
+    ws = Workspace(net, X.shape[0], [0.0, 0.0])
+    net.loss_and_gradient(X, Y, sample_weight, ws, loss, alpha)
+    analytic = ws.grad.copy()
+
+    def loss_at(params):
+        net.params[...] = params
+        return net.loss_and_gradient(X, Y, sample_weight, ws, loss, alpha)
+
+    params, h = net.params.copy(), 1e-6
+    numeric = np.empty_like(params)
+    for k in range(params.size):
+        step = np.zeros_like(params)
+        step[k] = h
+        numeric[k] = (loss_at(params + step) - loss_at(params - step)) / (2 * h)
+    relative_error = np.linalg.norm(analytic - numeric) / np.linalg.norm(analytic + numeric)
+    assert relative_error < 1e-6
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
+def test_activation_derivative_matches_finite_differences(name):
+    act = ACTIVATIONS[name]
+    z = np.linspace(-4, 4, 101) + 1e-3  # avoid the kink of ReLU-like functions at 0
+    h = 1e-6
+    numeric = (act(z + h) - act(z - h)) / (2 * h)
+    np.testing.assert_allclose(act.derivative(z), numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
+def test_activation_in_place_equals_out_of_place(name):
+    act = ACTIVATIONS[name]
+    z = np.linspace(-3, 3, 13).reshape(1, -1)
+    expected = act.forward(z)
+    z_copy = z.copy()
+    assert act.forward(z_copy, out=z_copy) is z_copy
+    np.testing.assert_allclose(z_copy, expected)
+
+
+def test_known_activation_values():
+    z = np.array([-2.0, 0.0, 3.0])
+    np.testing.assert_allclose(ACTIVATIONS["relu"](z), [0, 0, 3])
+    np.testing.assert_allclose(ACTIVATIONS["logistic"](z), 1 / (1 + np.exp(-z)))
+    np.testing.assert_allclose(ACTIVATIONS["leaky_relu"](z), [-0.02, 0, 3])
+    np.testing.assert_allclose(ACTIVATIONS["elu"](z), [np.exp(-2) - 1, 0, 3])
+    np.testing.assert_allclose(ACTIVATIONS["silu"](z), z / (1 + np.exp(-z)))
+    softmax = ACTIVATIONS["softmax"](np.array([[1.0, 2.0, 1000.0]]))
+    assert np.isfinite(softmax).all() and softmax.sum() == pytest.approx(1.0)
+
+
+def test_cross_entropy_of_a_confident_mistake_is_finite():
+    A = np.array([[0.0, 1.0]])
+    Y = np.array([[1.0, 0.0]])
+    assert np.isfinite(LOSSES["categorical_cross_entropy"].value(Y, A)).all()
+    assert np.isfinite(LOSSES["binary_cross_entropy"].value(Y, A)).all()
+
+
+@pytest.mark.parametrize("name", sorted(INITIALIZERS))
+def test_initializer_scale(name):
+    rng = np.random.default_rng(0)
+    W, b = INITIALIZERS[name](rng, 400, 300, "relu")
+    assert W.shape == (400, 300) and b.shape == (300,)
+    expected_variance = {
+        "auto": 6.0 / 700 / 3, "xavier_uniform": 6.0 / 700 / 3, "xavier_normal": 2.0 / 700,
+        "he_uniform": 6.0 / 400 / 3, "he_normal": 2.0 / 400,
+    }[name]
+    assert W.var() == pytest.approx(expected_variance, rel=0.05)
+
+
+def test_auto_initializer_shrinks_for_logistic():
+    rng = np.random.default_rng(0)
+    W_relu, _ = INITIALIZERS["auto"](rng, 50, 50, "relu")
+    W_logistic, _ = INITIALIZERS["auto"](rng, 50, 50, "logistic")
+    assert np.abs(W_logistic).max() <= np.sqrt(2 / 100) < np.abs(W_relu).max()
+
+
+def _quadratic_steps(optimizer, n_steps=500):
+    # minimise 0.5 ||p - 3||^2 from p = 0
+    params = np.zeros(4)
+    for _ in range(n_steps):
+        optimizer.step(params, params - 3.0)
+    return params
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_optimizers_minimise_a_quadratic(name):
+    optimizer = OPTIMIZERS[name](4, np.float64, 0.05)
+    np.testing.assert_allclose(_quadratic_steps(optimizer), 3.0, atol=0.05)
+
+
+def test_sgd_without_momentum_is_plain_gradient_descent():
+    optimizer = OPTIMIZERS["sgd"](2, np.float64, 0.1, momentum=0.0, nesterov=False)
+    params = np.array([1.0, -2.0])
+    optimizer.step(params, np.array([0.5, 1.0]))
+    np.testing.assert_allclose(params, [0.95, -2.1])
+
+
+def test_adamw_decays_weights_but_not_biases():
+    optimizer = OPTIMIZERS["adamw"](4, np.float64, 0.1, weight_decay=0.5,
+                                    decay_slice=slice(0, 2))
+    params = np.ones(4)
+    optimizer.step(params, np.zeros(4))
+    np.testing.assert_allclose(params, [0.95, 0.95, 1.0, 1.0])
+
+
+def test_schedules():
+    optimizer = OPTIMIZERS["sgd"](1, np.float64, 0.1)
+    SCHEDULES["invscaling"](0.1, power_t=0.5).epoch_end(optimizer, samples_seen=99)
+    assert optimizer.learning_rate == pytest.approx(0.01)
+    adaptive = SCHEDULES["adaptive"](0.1)
+    assert adaptive.on_plateau(optimizer) and optimizer.learning_rate == pytest.approx(0.002)
+    optimizer.learning_rate = 1e-7
+    assert not adaptive.on_plateau(optimizer)
+    assert not SCHEDULES["constant"](0.1).on_plateau(optimizer)
+
+
+def test_plateau_counts_epochs_without_improvement():
+    plateau = Plateau(tol=0.1, patience=1, higher_is_better=False)
+    assert plateau.update(1.0)
+    plateau.update(0.95)  # better, but not by tol
+    assert plateau.count == 1 and not plateau.exhausted
+    plateau.update(0.99)
+    assert plateau.exhausted and plateau.best_value == pytest.approx(0.95)
+
+
+def _trainer(net, rng, dropout=(0.0,), batch_size=10):
+    return Trainer(
+        net, LOSSES["squared_error"], OPTIMIZERS["adam"](net.n_params, net.dtype, 0.01),
+        SCHEDULES["constant"](0.01), alpha=0.0, max_grad_norm=None, dropout=list(dropout),
+        batch_size=batch_size, shuffle=True,
+        plateau=Plateau(1e-4, 10, higher_is_better=False), rng=rng,
+    )
+
+
+def test_trainer_learns_and_records_history():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 3))
+    Y = X @ np.array([[1.0], [-2.0], [0.5]])
+    net = Network([3, 8, 1], ["tanh"], "identity", np.float64)
+    net.initialize(rng, INITIALIZERS["auto"])
+    trainer = _trainer(net, rng)
+    reason = trainer.fit(X, Y, max_epochs=200)
+    assert reason in ("max_epochs", "plateau")
+    losses = [record["loss"] for record in trainer.history]
+    assert len(losses) == trainer.n_epochs and losses[-1] < 0.05 * losses[0]
+
+
+def test_trainer_restores_last_epoch_on_divergence():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 2))
+    Y = np.zeros((20, 1))
+    net = Network([2, 3, 1], ["relu"], "identity", np.float64)
+    net.initialize(rng, INITIALIZERS["auto"])
+    trainer = _trainer(net, rng)
+    trainer.fit(X, Y, max_epochs=1)
+    after_first_epoch = net.params.copy()
+    X_bad = X.copy()
+    X_bad[5, 0] = np.inf
+    assert trainer.fit(X_bad, Y, max_epochs=3) == "diverged"
+    np.testing.assert_array_equal(net.params, after_first_epoch)
+
+
+def test_dropout_masks_are_inverted_and_off_at_predict():
+    rng = np.random.default_rng(0)
+    net = Network([5, 2000, 1], ["identity"], "identity", np.float64)
+    net.initialize(rng, INITIALIZERS["auto"])
+    ws = Workspace(net, 1, [0.5])
+    x = np.ones((1, 5))
+    net.forward(x, ws, rng)
+    mask = ws.masks[0][0]
+    assert set(np.unique(mask)) == {0.0, 2.0}
+    assert mask.mean() == pytest.approx(1.0, abs=0.1)  # E[mask] = 1: no rescale at predict
+    clean = predict(x, net.weights, net.biases, ["identity"], "identity", chunk_rows=8)
+    np.testing.assert_allclose(clean, x @ net.weights[0] @ net.weights[1]
+                               + net.biases[0] @ net.weights[1] + net.biases[1])
+
+
+def test_predict_is_chunk_invariant_and_float64():
+    rng = np.random.default_rng(0)
+    net = Network([6, 7, 3], ["gelu"], "softmax", np.float32)
+    net.initialize(rng, INITIALIZERS["auto"])
+    X = rng.normal(size=(50, 6)).astype(np.float32)
+    args = (net.weights, net.biases, ["gelu"], "softmax")
+    whole = predict(X, *args, chunk_rows=1000)
+    assert whole.dtype == np.float64
+    np.testing.assert_array_equal(whole, predict(X, *args, chunk_rows=7))
+
+
+def test_core_does_not_import_scikit_learn():
+    import ast
+    import pathlib
+
+    import sknn.core
+
+    for path in pathlib.Path(sknn.core.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] + [getattr(node, "module", "") or ""]
+                assert not any(n.startswith("sklearn") for n in names), path.name
