@@ -1,0 +1,85 @@
+"""Smoke tests of the benchmark script: its workloads run and fill every column.
+
+Timings are never asserted here; the benchmark itself reports its targets.
+"""
+
+import importlib.util
+import math
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+BENCHMARK_SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("sknn_benchmark", BENCHMARK_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    # Dataclasses look their module up in sys.modules while being defined.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules[spec.name]
+
+
+def workload(bench, key, **changes):
+    workloads = {w.key: w for w in bench.quick_workloads()}
+    return replace(workloads[key], repeats=1, **changes)
+
+
+def test_smallest_training_workload_fills_every_column(bench):
+    tiny = workload(bench, "W1", n_train=120, n_features=6, epochs=2)
+    rows = bench.run_workload(tiny, gemm_peak_gflops=100.0, include_torch=False)
+
+    assert [row["system"] for row in rows] == ["sklearn-f64", "sklearn-f32", "sknn"]
+    for row in rows:
+        assert tuple(row) == bench.TRAIN_COLUMNS
+        assert row["workload"] == "W1"
+        assert row["epochs_run"] == tiny.epochs
+        for column in ("fit_s", "gflops", "us_per_step", "predict_s"):
+            assert row[column] > 0 and math.isfinite(row[column])
+        assert 0.0 <= row["score"] <= 1.0
+    by_system = {row["system"]: row for row in rows}
+    assert by_system["sklearn-f64"]["vs_sklearn_f64"] == pytest.approx(1.0)
+    assert by_system["sklearn-f32"]["vs_sklearn_f32"] == pytest.approx(1.0)
+    assert "PASS" in by_system["sknn"]["checks"] or "FAIL" in by_system["sknn"]["checks"]
+
+    table = bench.markdown_table(rows, bench.TRAIN_COLUMNS)
+    header, separator, *body = table.splitlines()
+    assert header.count("|") == separator.count("|") == len(bench.TRAIN_COLUMNS) + 1
+    assert len(body) == len(rows)
+
+
+def test_large_prediction_workload_reports_memory(bench):
+    tiny = workload(
+        bench, "W5", n_train=150, n_features=8, batch_size=50, n_predict=2_000
+    )
+    rows = bench.run_workload(tiny, gemm_peak_gflops=100.0, include_torch=False)
+
+    assert [row["system"] for row in rows] == ["sklearn-f64", "sklearn-f32", "sknn"]
+    for row in rows:
+        assert tuple(row) == bench.PREDICT_COLUMNS
+        assert row["n_rows"] == 2_000
+        # The returned probabilities alone take 2,000 x 2 floats.
+        assert row["peak_extra_mib"] * 2**20 >= 2_000 * 2 * 4
+        assert row["predict_s"] > 0
+
+
+def test_quick_mode_shrinks_every_workload(bench):
+    def work(w):
+        return w.repeats * (w.n_train * w.epochs + w.n_predict)
+
+    full = {w.key: w for w in bench.full_workloads()}
+    quick = bench.quick_workloads()
+    assert [w.key for w in quick] == list(full)
+    for shrunk in quick:
+        assert work(shrunk) < work(full[shrunk.key])
+
+
+def test_unknown_workload_is_refused(bench):
+    arguments = bench.parse_arguments(["--only", "W9"])
+    with pytest.raises(SystemExit, match="W9"):
+        bench.select_workloads(arguments)
