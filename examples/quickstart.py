@@ -54,9 +54,10 @@ def compare_with_scikit_learn(X, y):
     ):
         start = time.perf_counter()
         scores = cross_val_score(make_pipeline(StandardScaler(), estimator), X, y, cv=5)
+        seconds = time.perf_counter() - start
+        name = type(estimator).__name__
         print(
-            f"  {type(estimator).__name__:<20} {scores.mean():.3f} +/- {scores.std():.3f}"
-            f"  ({time.perf_counter() - start:.1f} s)"
+            f"  {name:<19} {scores.mean():.3f} +/- {scores.std():.3f} ({seconds:.1f} s)"
         )
 
 
