@@ -200,9 +200,19 @@ class _BaseFirstNet(BaseEstimator):
 
     def _to_compute_dtype(self, X):
         # one contiguous copy at most, made once per fit, never inside the loop
-        if sp.issparse(X):
-            return X.tocsr().astype(self._compute_dtype, copy=False)
-        return np.ascontiguousarray(X, dtype=self._compute_dtype)
+        with np.errstate(over="ignore"):  # overflow is reported below, in words
+            if sp.issparse(X):
+                X = X.tocsr().astype(self._compute_dtype, copy=False)
+                values = X.data
+            else:
+                X = values = np.ascontiguousarray(X, dtype=self._compute_dtype)
+            if not np.isfinite(values).all():
+                raise ValueError(
+                    f"X has values too large for dtype={self.dtype!r} (largest finite "
+                    f"value {np.finfo(self._compute_dtype).max:.3g}): scale X, e.g. "
+                    "with StandardScaler, or use dtype='float64'."
+                )
+        return X
 
     def _batch_size(self, n_samples):
         if self.solver == "lbfgs":
