@@ -1,0 +1,401 @@
+"""Export fitted sknn networks to ONNX.
+
+The graph is written node by node with :mod:`onnx.helper`: a ``MatMul`` and an
+``Add`` per layer, followed by the layer's activation. scikit-learn's own MLP
+converter (in skl2onnx) knows only a few activations, while writing the graph
+here covers every activation sknn trains with, per-layer lists included.
+
+onnx is an optional dependency (the ``sknn[onnx]`` extra); it is imported only
+when :func:`to_onnx` is called, so ``import sknn`` never needs it.
+"""
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.utils.validation import check_is_fitted
+
+# Opset 13 is the first where Softmax normalises one axis (not a flattened
+# block) and where every op used below has its current signature.
+_MIN_OPSET = 13
+# Widely supported by onnxruntime releases and other runtimes alike.
+_DEFAULT_OPSET = 17
+
+_INSTALL_HINT = 'pip install "sknn[onnx]"'
+
+_LEAKY_RELU_SLOPE = 0.01
+_GELU_SCALE = float(np.sqrt(2.0 / np.pi))
+_GELU_CUBIC = 0.044715
+
+
+def _import_onnx():
+    try:
+        import onnx
+        import onnx.helper
+        import onnx.numpy_helper
+    except ImportError as exc:
+        raise ImportError(
+            "Exporting to ONNX needs the onnx package; install it with "
+            f"{_INSTALL_HINT} (onnx, and onnxruntime to run the exported model)."
+        ) from exc
+    return onnx
+
+
+class _GraphBuilder:
+    """Collects the nodes and constants of one graph, giving each a unique name."""
+
+    def __init__(self, onnx):
+        self.onnx = onnx
+        self.nodes = []
+        self.initializers = []
+        self._counts = {}
+
+    def _fresh(self, stem):
+        self._counts[stem] = self._counts.get(stem, 0) + 1
+        return f"{stem}_{self._counts[stem]}"
+
+    def constant(self, stem, array):
+        """Store ``array`` as an initializer and return its name."""
+        name = self._fresh(stem)
+        self.initializers.append(
+            self.onnx.numpy_helper.from_array(np.asarray(array), name)
+        )
+        return name
+
+    def scalar(self, value):
+        return self.constant("const", np.array(value, dtype=np.float32))
+
+    def op(self, op_type, inputs, output=None, **attributes):
+        """Append a node and return the name of its (single) output."""
+        output = output or self._fresh(op_type.lower())
+        self.nodes.append(
+            self.onnx.helper.make_node(
+                op_type,
+                list(inputs),
+                [output],
+                name=self._fresh(f"{op_type}_node"),
+                **attributes,
+            )
+        )
+        return output
+
+
+# ---------------------------------------------------------------- activations
+# Each writer takes the builder and the name of the pre-activation ``z`` and
+# returns the name of ``f(z)``, with the formulas of sknn.core.activations.
+def _identity(graph, z):
+    return z
+
+
+def _logistic(graph, z):
+    return graph.op("Sigmoid", [z])
+
+
+def _tanh(graph, z):
+    return graph.op("Tanh", [z])
+
+
+def _relu(graph, z):
+    return graph.op("Relu", [z])
+
+
+def _leaky_relu(graph, z):
+    return graph.op("LeakyRelu", [z], alpha=_LEAKY_RELU_SLOPE)
+
+
+def _elu(graph, z):
+    return graph.op("Elu", [z], alpha=1.0)
+
+
+def _gelu(graph, z):
+    # 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))), written out with
+    # elementary ops: the Gelu op only exists from opset 20 on
+    z_cubed = graph.op("Mul", [z, graph.op("Mul", [z, z])])
+    inner = graph.op("Add", [z, graph.op("Mul", [z_cubed, graph.scalar(_GELU_CUBIC)])])
+    gate = graph.op("Tanh", [graph.op("Mul", [inner, graph.scalar(_GELU_SCALE)])])
+    half_gate = graph.op(
+        "Mul", [graph.op("Add", [gate, graph.scalar(1.0)]), graph.scalar(0.5)]
+    )
+    return graph.op("Mul", [z, half_gate])
+
+
+def _silu(graph, z):
+    # z / (1 + e^-z) = z * logistic(z)
+    return graph.op("Mul", [z, graph.op("Sigmoid", [z])])
+
+
+def _softmax(graph, z):
+    return graph.op("Softmax", [z], axis=1)
+
+
+def _exp(graph, z):
+    return graph.op("Exp", [z])
+
+
+_HIDDEN_WRITERS = {
+    "identity": _identity,
+    "logistic": _logistic,
+    "tanh": _tanh,
+    "relu": _relu,
+    "leaky_relu": _leaky_relu,
+    "elu": _elu,
+    "gelu": _gelu,
+    "silu": _silu,
+}
+_OUTPUT_WRITERS = {
+    "identity": _identity,
+    "logistic": _logistic,
+    "softmax": _softmax,
+    "exp": _exp,
+}
+
+
+# --------------------------------------------------------------------- checks
+def _check_estimator(estimator):
+    if not all(hasattr(estimator, name) for name in ("activation", "predict", "fit")):
+        raise TypeError(
+            "to_onnx exports FirstNetClassifier and FirstNetRegressor models "
+            f"(or scikit-learn's MLPs); got {type(estimator).__name__}."
+        )
+    check_is_fitted(estimator, ["coefs_", "intercepts_", "out_activation_"])
+
+
+def _hidden_activation_names(estimator):
+    """One activation name per hidden layer, each one checked to be exportable."""
+    n_hidden = len(estimator.coefs_) - 1
+    activation = estimator.activation
+    names = [activation] * n_hidden if isinstance(activation, str) else list(activation)
+    if len(names) != n_hidden:
+        raise ValueError(
+            f"activation has {len(names)} entries but the fitted network has "
+            f"{n_hidden} hidden layers; set it back to the value it was fitted with."
+        )
+    unknown = sorted({str(name) for name in names} - set(_HIDDEN_WRITERS))
+    if unknown:
+        raise ValueError(
+            f"Cannot export hidden activation(s) {unknown} to ONNX; exportable "
+            f"activations are {sorted(_HIDDEN_WRITERS)}."
+        )
+    return names
+
+
+def _output_activation_name(estimator):
+    name = estimator.out_activation_
+    if name not in _OUTPUT_WRITERS:
+        raise ValueError(
+            f"Cannot export output activation {name!r} to ONNX; exportable output "
+            f"activations are {sorted(_OUTPUT_WRITERS)}."
+        )
+    return name
+
+
+def _check_sample(X_sample, n_features):
+    if X_sample is None:
+        return
+    shape = getattr(X_sample, "shape", None)
+    if shape is None:
+        shape = np.asarray(X_sample).shape
+    if len(shape) != 2 or shape[1] != n_features:
+        raise ValueError(
+            f"X_sample has shape {tuple(shape)} but the estimator was fitted on "
+            f"{n_features} features: pass a 2-d sample of the training data."
+        )
+
+
+def _check_opset(target_opset, onnx):
+    highest = onnx.defs.onnx_opset_version()
+    if target_opset is None:
+        return min(_DEFAULT_OPSET, highest)
+    if not _MIN_OPSET <= target_opset <= highest:
+        raise ValueError(
+            f"target_opset must be between {_MIN_OPSET} and {highest} (the newest "
+            f"opset this onnx release knows), got {target_opset!r}."
+        )
+    return int(target_opset)
+
+
+def _class_labels(classes, onnx):
+    """The classes as an ONNX-storable array and the matching tensor element type."""
+    classes = np.asarray(classes)
+    if classes.dtype.kind in "iu":
+        return classes.astype(np.int64), onnx.TensorProto.INT64
+    if classes.dtype.kind == "b":
+        return classes, onnx.TensorProto.BOOL
+    if classes.dtype.kind == "f":
+        return classes.astype(np.float64), onnx.TensorProto.DOUBLE
+    if classes.dtype.kind in "US" or all(isinstance(c, str) for c in classes):
+        as_text = np.array([str(c) for c in classes], dtype=object)
+        return as_text, onnx.TensorProto.STRING
+    raise ValueError(
+        f"Cannot export class labels of dtype {classes.dtype} to ONNX: use integer, "
+        "float, boolean or string labels."
+    )
+
+
+# ---------------------------------------------------------------------- graph
+def _write_network(graph, estimator, hidden_names, output_name):
+    """MatMul + Add + activation for every layer; returns the output's name."""
+    A = "X"
+    writers = [_HIDDEN_WRITERS[name] for name in hidden_names]
+    writers.append(_OUTPUT_WRITERS[output_name])
+    for W, b, write in zip(
+        estimator.coefs_, estimator.intercepts_, writers, strict=True
+    ):
+        # the graph computes in float32, whatever precision the model trained in
+        weights = graph.constant("coef", np.asarray(W, dtype=np.float32))
+        bias = graph.constant("intercept", np.asarray(b, dtype=np.float32))
+        Z = graph.op("Add", [graph.op("MatMul", [A, weights]), bias])
+        A = write(graph, Z)
+    return A
+
+
+def _above_half(graph, probabilities, output=None):
+    """1 where a probability exceeds 0.5, else 0, as int64 (predict's threshold)."""
+    is_above = graph.op("Greater", [probabilities, graph.scalar(0.5)])
+    return graph.op("Cast", [is_above], output=output, to=graph.onnx.TensorProto.INT64)
+
+
+def _write_classifier_outputs(graph, estimator, outputs):
+    """``label`` and ``probabilities`` outputs; returns their value infos."""
+    onnx = graph.onnx
+    helper = onnx.helper
+    n_outputs = estimator.coefs_[-1].shape[1]
+    if estimator.out_activation_ == "logistic" and n_outputs > 1:
+        # multilabel: an independent yes/no per column, as predict's 0/1 matrix
+        graph.op("Identity", [outputs], output="probabilities")
+        _above_half(graph, outputs, output="label")
+        label_info = helper.make_tensor_value_info(
+            "label", onnx.TensorProto.INT64, ["N", n_outputs]
+        )
+        n_columns = n_outputs
+    else:
+        classes, label_type = _class_labels(estimator.classes_, onnx)
+        if estimator.out_activation_ == "logistic":
+            # binary: the one output is P(classes_[1]); predict_proba shows [1 - p, p]
+            complement = graph.op("Sub", [graph.scalar(1.0), outputs])
+            graph.op("Concat", [complement, outputs], output="probabilities", axis=1)
+            flat_shape = graph.constant("shape", np.array([-1], dtype=np.int64))
+            index = graph.op("Reshape", [_above_half(graph, outputs), flat_shape])
+        else:
+            graph.op("Identity", [outputs], output="probabilities")
+            # ArgMax keeps the first of tied maxima, like numpy's argmax in predict
+            index = graph.op("ArgMax", [outputs], axis=1, keepdims=0)
+        class_table = graph.constant("classes", classes)
+        graph.op("Gather", [class_table, index], output="label", axis=0)
+        label_info = helper.make_tensor_value_info("label", label_type, ["N"])
+        n_columns = len(classes)
+    probabilities_info = helper.make_tensor_value_info(
+        "probabilities", onnx.TensorProto.FLOAT, ["N", n_columns]
+    )
+    return [label_info, probabilities_info]
+
+
+def to_onnx(estimator, X_sample=None, *, target_opset=None):
+    """Export a fitted FirstNetClassifier or FirstNetRegressor to ONNX.
+
+    The graph reproduces the estimator's forward pass in float32, for every
+    hidden activation sknn offers (per-layer lists included). It has one input
+    named ``X``: float32 of shape ``(N, n_features_in_)``, ``N`` any batch size.
+    Its outputs are:
+
+    - classifiers: ``label``, the predicted class of each row (the predicted
+      0/1 indicator matrix for multilabel targets), and ``probabilities``, as
+      :meth:`~FirstNetClassifier.predict_proba` gives them;
+    - regressors: ``variable``, of shape ``(N, n_outputs_)``, as
+      :meth:`~FirstNetRegressor.predict` gives it (one column per output).
+
+    scikit-learn's :class:`~sklearn.neural_network.MLPClassifier` and
+    :class:`~sklearn.neural_network.MLPRegressor` export the same way.
+
+    Parameters
+    ----------
+    estimator : FirstNetClassifier or FirstNetRegressor
+        A fitted estimator.
+    X_sample : array-like of shape (n_samples, n_features), default=None
+        A sample of the training data. Only its number of columns is used, to
+        check that it matches the estimator's.
+    target_opset : int, default=None
+        The ONNX opset of the graph, at least 13. None chooses 17, which most
+        runtimes support.
+
+    Returns
+    -------
+    model : onnx.ModelProto
+        The exported model. Save it with ``onnx.save(model, path)`` or run it with
+        ``onnxruntime.InferenceSession(model.SerializeToString())``.
+
+    Raises
+    ------
+    ImportError
+        If onnx is not installed (``pip install "sknn[onnx]"``).
+    sklearn.exceptions.NotFittedError
+        If the estimator is not fitted.
+    ValueError
+        If the network has an activation or class labels that cannot be exported,
+        or if ``X_sample`` has the wrong number of columns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import onnxruntime as ort
+    >>> from sklearn.datasets import load_iris
+    >>> from sknn import FirstNetClassifier, to_onnx
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = FirstNetClassifier(hidden_layer_sizes=(8,), activation="gelu",
+    ...                          solver="lbfgs", random_state=0).fit(X, y)
+    >>> model = to_onnx(clf, X[:5])
+    >>> session = ort.InferenceSession(model.SerializeToString(),
+    ...                                providers=["CPUExecutionProvider"])
+    >>> label, probabilities = session.run(None, {"X": X[:3].astype(np.float32)})
+    >>> label
+    array([0, 0, 0])
+    >>> bool(np.allclose(probabilities, clf.predict_proba(X[:3]), atol=1e-5))
+    True
+    """
+    _check_estimator(estimator)
+    onnx = _import_onnx()
+    helper = onnx.helper
+    opset = _check_opset(target_opset, onnx)
+    hidden_names = _hidden_activation_names(estimator)
+    output_name = _output_activation_name(estimator)
+    n_features = estimator.coefs_[0].shape[0]
+    _check_sample(X_sample, n_features)
+
+    graph = _GraphBuilder(onnx)
+    outputs = _write_network(graph, estimator, hidden_names, output_name)
+    if is_classifier(estimator):
+        output_infos = _write_classifier_outputs(graph, estimator, outputs)
+    else:
+        graph.op("Identity", [outputs], output="variable")
+        output_infos = [
+            helper.make_tensor_value_info(
+                "variable", onnx.TensorProto.FLOAT, ["N", estimator.coefs_[-1].shape[1]]
+            )
+        ]
+
+    input_info = helper.make_tensor_value_info(
+        "X", onnx.TensorProto.FLOAT, ["N", n_features]
+    )
+    onnx_graph = helper.make_graph(
+        graph.nodes,
+        type(estimator).__name__,
+        [input_info],
+        output_infos,
+        initializer=graph.initializers,
+    )
+    # make_model_gen_version picks the oldest IR version that carries this
+    # opset, so older runtimes can still load the file
+    model = helper.make_model_gen_version(
+        onnx_graph,
+        opset_imports=[helper.make_opsetid("", opset)],
+        producer_name="sknn",
+        producer_version=_sknn_version(),
+        doc_string=f"{type(estimator).__name__} exported by sknn.to_onnx",
+    )
+    onnx.checker.check_model(model)
+    return model
+
+
+def _sknn_version():
+    # imported here: sknn/__init__.py imports this module before defining it
+    from . import __version__
+
+    return __version__
