@@ -36,6 +36,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._callbacks import CallbackSupportMixin, epoch_tasks
 from .core.activations import HIDDEN_ACTIVATIONS
 from .core.initializers import INITIALIZERS
 from .core.lbfgs import fit_lbfgs
@@ -56,7 +57,7 @@ def _physical_memory_bytes():
         return None
 
 
-class _BaseFirstNet(BaseEstimator):
+class _BaseFirstNet(CallbackSupportMixin, BaseEstimator):
     """Shared parameters, validation and training of the two estimators."""
 
     _parameter_constraints: dict = {
@@ -188,15 +189,36 @@ class _BaseFirstNet(BaseEstimator):
         else:
             network.set_layers(self.coefs_, self.intercepts_)
 
-        if self.solver == "lbfgs":
-            fitted = self._fit_lbfgs(network, X, Y, sample_weight)
-        else:
-            fitted = self._fit_stochastic(
-                network, X, Y, y, sample_weight, dropout, rng, encoder, first_call,
-                incremental,
-            )
+        tasks = epoch_tasks(self, X, y, sample_weight,
+                            1 if incremental else self.max_iter,
+                            lambda: self._fitted_attributes(network, encoder))
+        callbacks = self._epoch_callbacks() + ([tasks] if tasks else [])
+        try:
+            if self.solver == "lbfgs":
+                fitted = self._fit_lbfgs(network, X, Y, sample_weight, callbacks)
+            else:
+                fitted = self._fit_stochastic(
+                    network, X, Y, y, sample_weight, dropout, rng, encoder, first_call,
+                    incremental, callbacks,
+                )
+        finally:
+            if tasks:
+                tasks.close()
         self._set_fitted(network, encoder, **fitted)
         return self
+
+    def _fitted_attributes(self, network, encoder):
+        """The attributes of a model that would stop training now."""
+        attributes = dict(
+            coefs_=[W.copy() for W in network.weights],
+            intercepts_=[b.copy() for b in network.biases],
+            n_layers_=network.n_layers + 1,
+            n_outputs_=network.layer_sizes[-1],
+            out_activation_=network.output_activation.name,
+        )
+        if encoder is not None:
+            attributes.update(_label_binarizer=encoder, classes_=encoder.classes_)
+        return attributes
 
     def _to_compute_dtype(self, X):
         # one contiguous copy at most, made once per fit, never inside the loop
@@ -226,11 +248,11 @@ class _BaseFirstNet(BaseEstimator):
             return None
         return _check_sample_weight(sample_weight, X, dtype=self._compute_dtype)
 
-    def _fit_lbfgs(self, network, X, Y, sample_weight):
-        loss, n_iter, result, loss_curve = fit_lbfgs(
+    def _fit_lbfgs(self, network, X, Y, sample_weight, callbacks):
+        loss, n_iter, result, history = fit_lbfgs(
             network, X, Y, sample_weight, LOSSES[self._loss_name(network)],
             alpha=self.alpha, max_iter=self.max_iter, max_fun=self.max_fun,
-            tol=self.tol, verbose=bool(self.verbose),
+            tol=self.tol, callbacks=callbacks,
         )
         if not np.isfinite(network.params).all():
             raise ValueError(
@@ -238,11 +260,6 @@ class _BaseFirstNet(BaseEstimator):
                 "increase alpha."
             )
         _check_optimize_result("lbfgs", result, self.max_iter)
-        history = [
-            {"epoch": i + 1, "loss": value, "val_loss": None, "val_score": None,
-             "learning_rate": None, "seconds": None}
-            for i, value in enumerate(loss_curve)
-        ]
         return dict(loss=loss, n_iter=n_iter, samples_seen=X.shape[0] * n_iter,
                     history=history, trainer=None)
 
@@ -275,7 +292,7 @@ class _BaseFirstNet(BaseEstimator):
         return OPTIMIZERS["adam"](n, dtype, lr, self.beta_1, self.beta_2, self.epsilon)
 
     def _fit_stochastic(self, network, X, Y, y, sample_weight, dropout, rng, encoder,
-                        first_call, incremental):
+                        first_call, incremental, callbacks):
         batch_size = self._batch_size(X.shape[0])
         if self.batch_size != "auto" and self.batch_size > X.shape[0]:
             warnings.warn(
@@ -292,8 +309,7 @@ class _BaseFirstNet(BaseEstimator):
         epochs_before = trainer.n_epochs
         reason = trainer.fit(
             X, Y, sample_weight, max_epochs=1 if incremental else self.max_iter,
-            validation=validation, stop_on_plateau=not incremental,
-            callbacks=self._epoch_callbacks(),
+            validation=validation, stop_on_plateau=not incremental, callbacks=callbacks,
         )
         n_iter = trainer.n_epochs - epochs_before
         self._report_stop(reason, n_iter, first_call, incremental)
@@ -386,12 +402,8 @@ class _BaseFirstNet(BaseEstimator):
     def _set_fitted(self, network, encoder, *, loss, n_iter, samples_seen, history,
                     trainer):
         """Publish the fitted state, all at once, only after training succeeded."""
-        self._set_encoder(encoder)
-        self.coefs_ = [W.copy() for W in network.weights]
-        self.intercepts_ = [b.copy() for b in network.biases]
-        self.n_layers_ = network.n_layers + 1
-        self.n_outputs_ = network.layer_sizes[-1]
-        self.out_activation_ = network.output_activation.name
+        for name, value in self._fitted_attributes(network, encoder).items():
+            setattr(self, name, value)
         self.loss_ = loss
         self.n_iter_ = n_iter
         self.t_ = samples_seen
@@ -757,10 +769,6 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         class_weights = compute_sample_weight(self.class_weight, y).astype(self._compute_dtype)
         return class_weights if weights is None else weights * class_weights
 
-    def _set_encoder(self, encoder):
-        self._label_binarizer = encoder
-        self.classes_ = encoder.classes_
-
     def _output_activation(self, encoder):
         return "softmax" if encoder.y_type_ == "multiclass" else "logistic"
 
@@ -972,9 +980,6 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
 
     def _encode_targets(self, y, first_call, incremental):
         return y.reshape(y.shape[0], -1), None
-
-    def _set_encoder(self, encoder):
-        pass
 
     def _output_activation(self, encoder):
         return "exp" if self.loss == "poisson" else "identity"
