@@ -425,7 +425,7 @@ class _BaseFirstNet(CallbackSupportMixin, BaseEstimator):
 
     # ------------------------------------------------------------- prediction
     def _forward(self, X):
-        """Output activations for X, float64, in bounded chunks."""
+        """Output activations for X as float64, computed in bounded chunks."""
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
                           dtype=(np.float64, np.float32))
@@ -565,8 +565,9 @@ _SHARED_DOC = """
         Initial weights. 'auto' is scikit-learn's Glorot-uniform scheme.
 
     dtype : {'float32', 'float64'}, default='float32'
-        Precision of the parameters and of training. Predictions are always
-        computed and returned in float64.
+        Precision of the parameters and of training. Predictions are computed
+        in the precision of X given to predict (float32 input stays float32, as
+        in scikit-learn) and always returned as float64.
 
     max_grad_norm : float, default=None
         If set, rescale each minibatch gradient whose global L2 norm exceeds it.

@@ -98,8 +98,8 @@ def test_known_activation_values():
 def test_cross_entropy_of_a_confident_mistake_is_finite():
     A = np.array([[0.0, 1.0]])
     Y = np.array([[1.0, 0.0]])
-    assert np.isfinite(LOSSES["categorical_cross_entropy"].value(Y, A)).all()
-    assert np.isfinite(LOSSES["binary_cross_entropy"].value(Y, A)).all()
+    for name in ("categorical_cross_entropy", "binary_cross_entropy"):
+        assert 30 < LOSSES[name].mean(Y, A) < np.inf  # -log(eps) = 36
 
 
 @pytest.mark.parametrize("name", sorted(INITIALIZERS))
@@ -226,11 +226,14 @@ def test_predict_is_chunk_invariant_and_float64():
     rng = np.random.default_rng(0)
     net = Network([6, 7, 3], ["gelu"], "softmax", np.float32)
     net.initialize(rng, INITIALIZERS["auto"])
-    X = rng.normal(size=(50, 6)).astype(np.float32)
+    X = rng.normal(size=(50, 6))
     args = (net.weights, net.biases, ["gelu"], "softmax")
     whole = predict(X, *args, chunk_rows=1000)
     assert whole.dtype == np.float64
-    np.testing.assert_array_equal(whole, predict(X, *args, chunk_rows=7))
+    np.testing.assert_allclose(whole, predict(X, *args, chunk_rows=7), rtol=0, atol=1e-13)
+    in_float32 = predict(X.astype(np.float32), *args, chunk_rows=7)
+    assert in_float32.dtype == np.float64
+    np.testing.assert_allclose(in_float32, whole, rtol=1e-5)
 
 
 def test_core_does_not_import_scikit_learn():

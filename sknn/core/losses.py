@@ -8,8 +8,9 @@ cross-entropy's ``1/A`` cancel, and likewise for logistic, exp and identity.
 So no loss needs the derivative of its output activation, and ``delta`` is
 shared by all of them.
 
-``value(Y, A)`` returns the loss of each sample, summed over outputs; the
-network averages it with the sample weights.
+``pointwise(Y, A)`` gives the loss of each sample and output; ``mean`` sums it
+over outputs and averages it over samples, with sample weights if any. The
+cross-entropies take 0/1 targets (one-hot or indicator rows).
 """
 
 import numpy as np
@@ -19,28 +20,38 @@ class Loss:
     name = ""
     output_activation = ""
 
-    def value(self, Y, A):
+    def pointwise(self, Y, A):
         raise NotImplementedError
+
+    def mean(self, Y, A, sample_weight=None):
+        """``sum_n s_n sum_k L_nk / sum_n s_n``; ``s_n = 1`` without sample weights."""
+        losses = self.pointwise(Y, A)
+        if sample_weight is None:
+            return float(losses.sum()) / losses.shape[0]
+        return float(sample_weight @ losses.sum(axis=1)) / float(sample_weight.sum())
 
     def delta(self, Y, A, out):
         # dL/dZ = A - Y for every canonical (loss, output activation) pair
         return np.subtract(A, Y, out=out)
 
 
-def _clipped(A):
-    # log(0) would turn one confident mistake into an infinite loss
-    eps = np.finfo(A.dtype).eps
-    return np.clip(A, eps, 1 - eps)
+def _negative_log(probabilities):
+    # -log(p), with p floored at eps: one confident mistake costs -log(eps), not inf
+    np.maximum(probabilities, np.finfo(probabilities.dtype).eps, out=probabilities)
+    np.log(probabilities, out=probabilities)
+    return np.negative(probabilities, out=probabilities)
 
 
 class SquaredError(Loss):
     name = "squared_error"
     output_activation = "identity"
 
-    def value(self, Y, A):
-        # L = 1/2 sum_k (a_k - y_k)^2
-        residual = A - Y
-        return 0.5 * np.einsum("ij,ij->i", residual, residual)
+    def pointwise(self, Y, A):
+        # L = 1/2 (a - y)^2
+        residual = np.subtract(A, Y)
+        residual *= residual
+        residual *= 0.5
+        return residual
 
 
 class Poisson(Loss):
@@ -49,11 +60,11 @@ class Poisson(Loss):
     name = "poisson"
     output_activation = "exp"
 
-    def value(self, Y, A):
-        # L = sum_k y_k log(y_k / a_k) - y_k + a_k
+    def pointwise(self, Y, A):
+        # L = y log(y / a) - y + a
         with np.errstate(divide="ignore", invalid="ignore"):
             y_log_y_over_a = np.where(Y > 0, Y * np.log(Y / A), 0.0)
-        return (y_log_y_over_a - Y + A).sum(axis=1)
+        return y_log_y_over_a - Y + A
 
 
 class BinaryCrossEntropy(Loss):
@@ -62,10 +73,12 @@ class BinaryCrossEntropy(Loss):
     name = "binary_cross_entropy"
     output_activation = "logistic"
 
-    def value(self, Y, A):
-        # L = -sum_k y_k log a_k + (1 - y_k) log(1 - a_k)
-        A = _clipped(A)
-        return -(Y * np.log(A) + (1 - Y) * np.log1p(-A)).sum(axis=1)
+    def pointwise(self, Y, A):
+        # L = -y log a - (1 - y) log(1 - a) = -log(1 - |a - y|) for y in {0, 1}
+        probability_of_truth = np.subtract(A, Y)
+        np.abs(probability_of_truth, out=probability_of_truth)
+        np.subtract(1.0, probability_of_truth, out=probability_of_truth)
+        return _negative_log(probability_of_truth)
 
 
 class CategoricalCrossEntropy(Loss):
@@ -74,9 +87,9 @@ class CategoricalCrossEntropy(Loss):
     name = "categorical_cross_entropy"
     output_activation = "softmax"
 
-    def value(self, Y, A):
-        # L = -sum_k y_k log a_k
-        return -(Y * np.log(_clipped(A))).sum(axis=1)
+    def pointwise(self, Y, A):
+        # L = -sum_k y_k log a_k = -log a_true for a one-hot y; one column per sample
+        return _negative_log(np.einsum("ij,ij->i", Y, A)[:, None])
 
 
 LOSSES = {

@@ -22,12 +22,10 @@ import scipy.sparse as sp
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 
 
-def _matmul(A, B, out):
-    # scipy.sparse inputs (the first layer only) cannot write into ``out``
-    if sp.issparse(A) or sp.issparse(B):
-        out[...] = A @ B
-        return out
-    return np.matmul(A, B, out=out)
+def _sparse_matmul(A, B, out):
+    # scipy.sparse products (X in the first layer only) cannot write into ``out``
+    out[...] = A @ B
+    return out
 
 
 class Network:
@@ -95,9 +93,11 @@ class Network:
         """
         n = X.shape[0]
         layer_input = X
+        matmul = _sparse_matmul if sp.issparse(X) else np.dot
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
-            Z = _matmul(layer_input, W, out=ws.Z[i][:n])
+            Z = matmul(layer_input, W, out=ws.Z[i][:n])
             Z += b
+            matmul = np.dot
             if i == self.n_layers - 1:
                 return self.output_activation.forward(Z, out=Z)
             A = self.hidden_activations[i].forward(Z, out=ws.A[i][:n])
@@ -111,12 +111,14 @@ class Network:
         """Fill ``ws.grad`` with the unscaled gradient, from the output ``delta``."""
         n = X.shape[0]
         for i in range(self.n_layers - 1, -1, -1):
-            layer_input = X if i == 0 else ws.layer_output(i - 1, n)
-            _matmul(layer_input.T, delta, out=ws.grad_weights[i])
-            np.sum(delta, axis=0, out=ws.grad_biases[i])
             if i == 0:
+                matmul = _sparse_matmul if sp.issparse(X) else np.dot
+                matmul(X.T, delta, out=ws.grad_weights[0])
+                delta.sum(axis=0, out=ws.grad_biases[0])
                 break
-            previous = np.matmul(delta, self.weights[i].T, out=ws.deltas[i - 1][:n])
+            np.dot(ws.layer_output(i - 1, n).T, delta, out=ws.grad_weights[i])
+            delta.sum(axis=0, out=ws.grad_biases[i])
+            previous = np.dot(delta, self.weights[i].T, out=ws.deltas[i - 1][:n])
             if ws.dropout[i - 1] > 0:
                 previous *= ws.masks[i - 1][:n]
             self.hidden_activations[i - 1].backward(
@@ -132,14 +134,12 @@ class Network:
         """
         n = X.shape[0]
         output = self.forward(X, ws, rng)
-        per_sample = loss.value(Y, output)
+        data_loss = loss.mean(Y, output, sample_weight)
         delta = loss.delta(Y, output, out=ws.deltas[-1][:n])
         if sample_weight is None:
             weight_sum = n
-            data_loss = float(per_sample.mean())
         else:
             weight_sum = float(sample_weight.sum())
-            data_loss = float(per_sample @ sample_weight) / weight_sum
             delta *= sample_weight[:, None]
         self.backward(X, ws, delta)
         penalty = 0.0
@@ -190,14 +190,18 @@ class Workspace:
 
 
 def predict(X, weights, biases, hidden_activations, output_activation, chunk_rows):
-    """Output activations for ``X``, computed in float64, ``chunk_rows`` rows at a time.
+    """Output activations for ``X``, ``chunk_rows`` rows at a time, as float64.
 
-    float64 makes each row's result independent of the other rows in the call
-    (float32 BLAS kernels round differently with the batch size), and chunking
-    bounds the memory to a few ``chunk_rows x width`` buffers whatever ``n_samples``.
+    The arithmetic runs in the precision of ``X``: float32 for float32 input,
+    float64 otherwise (as scikit-learn's MLP does). In float64 a row's result
+    does not depend on the other rows of the call, which float32 BLAS kernels
+    cannot promise (they round differently with the batch size and the row's
+    position). Chunking bounds the memory to a few ``chunk_rows x width``
+    buffers whatever ``n_samples``.
     """
-    weights = [np.asarray(W, dtype=np.float64) for W in weights]
-    biases = [np.asarray(b, dtype=np.float64) for b in biases]
+    dtype = np.float32 if X.dtype == np.float32 else np.float64
+    weights = [np.asarray(W, dtype=dtype) for W in weights]
+    biases = [np.asarray(b, dtype=dtype) for b in biases]
     activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_activations]
     activations.append(OUTPUT_ACTIVATIONS[output_activation])
     n_samples = X.shape[0]

@@ -50,14 +50,16 @@ class Adam:
         self._scratch = np.zeros(n_params, dtype=dtype)
 
     def _moments(self, grad):
-        # m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2
+        # m <- b1 m + (1 - b1) g = b1 (m - g) + g, and likewise v with g^2: in place
         self.t += 1
-        self.first_moment *= self.beta_1
-        self.first_moment += (1 - self.beta_1) * grad
-        self.second_moment *= self.beta_2
-        np.multiply(grad, grad, out=self._scratch)
-        self._scratch *= 1 - self.beta_2
-        self.second_moment += self._scratch
+        m, v, g2 = self.first_moment, self.second_moment, self._scratch
+        m -= grad
+        m *= self.beta_1
+        m += grad
+        np.multiply(grad, grad, out=g2)
+        v -= g2
+        v *= self.beta_2
+        v += g2
 
     def _step_size(self):
         # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t): the bias correction of m and v

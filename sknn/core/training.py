@@ -186,8 +186,7 @@ class Trainer:
         else:
             X_val, Y_val, w_val, score = validation
             outputs = self.predict(X_val)
-            per_sample = self.loss.value(Y_val, outputs)
-            record["val_loss"] = float(np.average(per_sample, weights=w_val))
+            record["val_loss"] = self.loss.mean(Y_val, outputs, w_val)
             record["val_score"] = float(score(outputs))
             if self.plateau.update(record["val_score"]):
                 self.best_params = self.network.params.copy()
