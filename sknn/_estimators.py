@@ -228,7 +228,9 @@ class _BaseFirstNet(CallbackSupportMixin, BaseEstimator):
                 values = X.data
             else:
                 X = values = np.ascontiguousarray(X, dtype=self._compute_dtype)
-            if not np.isfinite(values).all():
+            # X was checked finite already, so only a cast overflow to +-inf is
+            # possible: min and max find it without a temporary the size of X
+            if values.size and not np.isfinite([values.min(), values.max()]).all():
                 raise ValueError(
                     f"X has values too large for dtype={self.dtype!r} (largest finite "
                     f"value {np.finfo(self._compute_dtype).max:.3g}): scale X, e.g. "
