@@ -345,8 +345,8 @@ def to_onnx(estimator, X_sample=None, *, target_opset=None):
     >>> session = ort.InferenceSession(model.SerializeToString(),
     ...                                providers=["CPUExecutionProvider"])
     >>> label, probabilities = session.run(None, {"X": X[:3].astype(np.float32)})
-    >>> label
-    array([0, 0, 0])
+    >>> label.tolist()
+    [0, 0, 0]
     >>> bool(np.allclose(probabilities, clf.predict_proba(X[:3]), atol=1e-5))
     True
     """
