@@ -47,8 +47,7 @@ class InconsistentSknnVersionWarning(UserWarning):
     Turn the warning into an error to refuse models saved by another version:
 
     >>> import pickle, warnings
-    >>> from sknn import FirstNetRegressor
-    >>> from sknn._persistence import InconsistentSknnVersionWarning
+    >>> from sknn import FirstNetRegressor, InconsistentSknnVersionWarning
     >>> saved = pickle.dumps(FirstNetRegressor())
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("error", InconsistentSknnVersionWarning)

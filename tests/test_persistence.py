@@ -301,3 +301,4 @@ def test_sknn_estimators_check_the_version_on_load():
     for estimator_class in (FirstNetClassifier, FirstNetRegressor):
         mro = estimator_class.__mro__
         assert mro.index(VersionedPickleMixin) < mro.index(BaseEstimator)
+    assert sknn.InconsistentSknnVersionWarning is InconsistentSknnVersionWarning
