@@ -2,11 +2,21 @@
 
 ``FirstNetClassifier`` and ``FirstNetRegressor`` are drop-in supersets of
 scikit-learn's ``MLPClassifier`` and ``MLPRegressor`` over a pure-NumPy
-backpropagation core (:mod:`sknn.core`).
+backpropagation core (:mod:`sknn.core`). ``to_onnx`` exports a fitted model
+(extra ``sknn[onnx]``); :mod:`sknn.plotting` and :mod:`sknn.dask` hold the
+optional matplotlib and Dask integrations.
 """
 
 from ._estimators import FirstNetClassifier, FirstNetRegressor
+from ._onnx import to_onnx
+from ._persistence import InconsistentSknnVersionWarning
 
 __version__ = "0.1.0"
 
-__all__ = ["FirstNetClassifier", "FirstNetRegressor", "__version__"]
+__all__ = [
+    "FirstNetClassifier",
+    "FirstNetRegressor",
+    "InconsistentSknnVersionWarning",
+    "to_onnx",
+    "__version__",
+]

@@ -37,6 +37,7 @@ from sklearn.utils.validation import (
 )
 
 from ._callbacks import CallbackSupportMixin, epoch_tasks
+from ._persistence import VersionedPickleMixin
 from .core.activations import HIDDEN_ACTIVATIONS
 from .core.initializers import INITIALIZERS
 from .core.lbfgs import fit_lbfgs
@@ -57,7 +58,7 @@ def _physical_memory_bytes():
         return None
 
 
-class _BaseFirstNet(CallbackSupportMixin, BaseEstimator):
+class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     """Shared parameters, validation and training of the two estimators."""
 
     _parameter_constraints: dict = {
