@@ -33,8 +33,11 @@ class EpochTasks:
 
     def __init__(self, estimator, X, y, sample_weight, max_epochs, fitted_attributes):
         self.estimator = estimator
-        self.data = dict(X=X, y=y, metadata={} if sample_weight is None
-                         else {"sample_weight": sample_weight})
+        self.data = dict(
+            X=X,
+            y=y,
+            metadata={} if sample_weight is None else {"sample_weight": sample_weight},
+        )
         self.max_epochs = max_epochs
         self.fitted_attributes = fitted_attributes
         self.fit_task = estimator._init_callback_context(max_subtasks=max_epochs)
@@ -50,7 +53,8 @@ class EpochTasks:
 
     def __call__(self, record):
         stop = self.epoch_task.call_on_fit_task_end(
-            estimator=self.estimator, reconstruction_attributes=self.fitted_attributes,
+            estimator=self.estimator,
+            reconstruction_attributes=self.fitted_attributes,
             **self.data,
         )
         self.epoch_task = None
@@ -63,7 +67,8 @@ class EpochTasks:
         if self.epoch_task is not None:
             self.epoch_task.call_on_fit_task_end(estimator=self.estimator)
         self.fit_task.call_on_fit_task_end(
-            estimator=self.estimator, reconstruction_attributes=self.fitted_attributes,
+            estimator=self.estimator,
+            reconstruction_attributes=self.fitted_attributes,
             **self.data,
         )
 

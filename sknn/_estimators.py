@@ -62,11 +62,17 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     """Shared parameters, validation and training of the two estimators."""
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), list, tuple],
         "solver": [StrOptions({"lbfgs"} | set(OPTIMIZERS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "learning_rate": [StrOptions(set(SCHEDULES))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
@@ -90,7 +96,10 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
         "weight_init": [StrOptions(set(INITIALIZERS))],
-        "dtype": [StrOptions({"float32", "float64"}), Options(type, {np.float32, np.float64})],
+        "dtype": [
+            StrOptions({"float32", "float64"}),
+            Options(type, {np.float32, np.float64}),
+        ],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
     }
 
@@ -100,7 +109,8 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         sizes = [sizes] if np.isscalar(sizes) else list(sizes)
         if not all(isinstance(s, Integral | np.integer) and s > 0 for s in sizes):
             raise ValueError(
-                f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}."
+                "hidden_layer_sizes must be positive integers, got "
+                f"{self.hidden_layer_sizes!r}."
             )
         return [int(s) for s in sizes]
 
@@ -121,7 +131,8 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         def check(name):
             if name not in HIDDEN_ACTIVATIONS:
                 raise ValueError(
-                    f"Unknown activation {name!r}; choose from {sorted(HIDDEN_ACTIVATIONS)}."
+                    f"Unknown activation {name!r}; choose from "
+                    f"{sorted(HIDDEN_ACTIVATIONS)}."
                 )
 
         return self._per_layer("activation", self.activation, n_hidden, check)
@@ -134,20 +145,22 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                     "a rate of 1 would drop every unit."
                 )
 
-        return [float(r) for r in self._per_layer("dropout", self.dropout, n_hidden, check)]
+        return [
+            float(r) for r in self._per_layer("dropout", self.dropout, n_hidden, check)
+        ]
 
     @property
     def _compute_dtype(self):
         return np.dtype(self.dtype)
 
     def _check_memory(self, layer_units, batch_size):
-        """Refuse, before allocating, a network that cannot fit in this machine's memory."""
+        """Refuse, before allocating, a network too large for this machine's memory."""
         available = _physical_memory_bytes()
         if available is None:
             return
         itemsize = self._compute_dtype.itemsize
         n_params = sum(a * b + b for a, b in zip(layer_units[:-1], layer_units[1:]))
-        # parameters, gradient and up to 3 optimizer vectors; 4 buffers per layer per row
+        # parameters, gradient and up to 3 optimizer vectors; 4 buffers per unit and row
         needed = itemsize * (5 * n_params + 4 * batch_size * sum(layer_units[1:]))
         if needed > available:
             raise MemoryError(
@@ -173,34 +186,55 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         Y = Y.astype(self._compute_dtype)
 
         layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
-        if not first_call and [c.shape[0] for c in self.coefs_] + [Y.shape[1]] != layer_units:
+        previous_units = None
+        if not first_call:
+            previous_units = [c.shape[0] for c in self.coefs_] + [self.n_outputs_]
+        if previous_units not in (None, layer_units):
             raise ValueError(
                 "The network's layers changed since the last fit "
-                f"({[c.shape[0] for c in self.coefs_] + [Y.shape[1]]} -> {layer_units}); "
+                f"({previous_units} -> {layer_units}); "
                 "set warm_start=False to start over."
             )
         self._check_memory(layer_units, self._batch_size(X.shape[0]))
         rng = np.random.default_rng(
             check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         )
-        network = Network(layer_units, activations, self._output_activation(encoder),
-                          self._compute_dtype)
+        network = Network(
+            layer_units,
+            activations,
+            self._output_activation(encoder),
+            self._compute_dtype,
+        )
         if first_call:
             network.initialize(rng, INITIALIZERS[self.weight_init])
         else:
             network.set_layers(self.coefs_, self.intercepts_)
 
-        tasks = epoch_tasks(self, X, y, sample_weight,
-                            1 if incremental else self.max_iter,
-                            lambda: self._fitted_attributes(network, encoder))
+        tasks = epoch_tasks(
+            self,
+            X,
+            y,
+            sample_weight,
+            1 if incremental else self.max_iter,
+            lambda: self._fitted_attributes(network, encoder),
+        )
         callbacks = self._epoch_callbacks() + ([tasks] if tasks else [])
         try:
             if self.solver == "lbfgs":
                 fitted = self._fit_lbfgs(network, X, Y, sample_weight, callbacks)
             else:
                 fitted = self._fit_stochastic(
-                    network, X, Y, y, sample_weight, dropout, rng, encoder, first_call,
-                    incremental, callbacks,
+                    network,
+                    X,
+                    Y,
+                    y,
+                    sample_weight,
+                    dropout,
+                    rng,
+                    encoder,
+                    first_call,
+                    incremental,
+                    callbacks,
                 )
         finally:
             if tasks:
@@ -253,9 +287,16 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
 
     def _fit_lbfgs(self, network, X, Y, sample_weight, callbacks):
         loss, n_iter, result, history = fit_lbfgs(
-            network, X, Y, sample_weight, LOSSES[self._loss_name(network)],
-            alpha=self.alpha, max_iter=self.max_iter, max_fun=self.max_fun,
-            tol=self.tol, callbacks=callbacks,
+            network,
+            X,
+            Y,
+            sample_weight,
+            LOSSES[self._loss_name(network)],
+            alpha=self.alpha,
+            max_iter=self.max_iter,
+            max_fun=self.max_fun,
+            tol=self.tol,
+            callbacks=callbacks,
         )
         if not np.isfinite(network.params).all():
             raise ValueError(
@@ -263,47 +304,78 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 "increase alpha."
             )
         _check_optimize_result("lbfgs", result, self.max_iter)
-        return dict(loss=loss, n_iter=n_iter, samples_seen=X.shape[0] * n_iter,
-                    history=history, trainer=None)
+        return dict(
+            loss=loss,
+            n_iter=n_iter,
+            samples_seen=X.shape[0] * n_iter,
+            history=history,
+            trainer=None,
+        )
 
     def _new_trainer(self, network, rng, dropout, batch_size):
         loss = LOSSES[self._loss_name(network)]
         decoupled = self.solver == "adamw"
         optimizer = self._make_optimizer(network)
         return Trainer(
-            network, loss, optimizer,
+            network,
+            loss,
+            optimizer,
             SCHEDULES[self.learning_rate](self.learning_rate_init, self.power_t),
             alpha=0.0 if decoupled else self.alpha,
-            max_grad_norm=self.max_grad_norm, dropout=dropout, batch_size=batch_size,
+            max_grad_norm=self.max_grad_norm,
+            dropout=dropout,
+            batch_size=batch_size,
             shuffle=self.shuffle,
-            plateau=Plateau(self.tol, self.n_iter_no_change,
-                            higher_is_better=self.early_stopping),
+            plateau=Plateau(
+                self.tol, self.n_iter_no_change, higher_is_better=self.early_stopping
+            ),
             rng=rng,
         )
 
     def _make_optimizer(self, network):
         n, dtype, lr = network.n_params, network.dtype, self.learning_rate_init
         if self.solver == "sgd":
-            return OPTIMIZERS["sgd"](n, dtype, lr, self.momentum, self.nesterovs_momentum)
+            return OPTIMIZERS["sgd"](
+                n, dtype, lr, self.momentum, self.nesterovs_momentum
+            )
         if self.solver == "rmsprop":
             return OPTIMIZERS["rmsprop"](n, dtype, lr, self.beta_2, self.epsilon)
         if self.solver == "adamw":
             return OPTIMIZERS["adamw"](
-                n, dtype, lr, self.beta_1, self.beta_2, self.epsilon,
-                weight_decay=self.alpha, decay_slice=slice(0, network.n_weights),
+                n,
+                dtype,
+                lr,
+                self.beta_1,
+                self.beta_2,
+                self.epsilon,
+                weight_decay=self.alpha,
+                decay_slice=slice(0, network.n_weights),
             )
         return OPTIMIZERS["adam"](n, dtype, lr, self.beta_1, self.beta_2, self.epsilon)
 
-    def _fit_stochastic(self, network, X, Y, y, sample_weight, dropout, rng, encoder,
-                        first_call, incremental, callbacks):
+    def _fit_stochastic(
+        self,
+        network,
+        X,
+        Y,
+        y,
+        sample_weight,
+        dropout,
+        rng,
+        encoder,
+        first_call,
+        incremental,
+        callbacks,
+    ):
         batch_size = self._batch_size(X.shape[0])
         if self.batch_size != "auto" and self.batch_size > X.shape[0]:
             warnings.warn(
-                f"Got batch_size={self.batch_size} larger than the {X.shape[0]} samples: "
-                "it is clipped to the number of samples."
+                f"Got batch_size={self.batch_size} larger than the {X.shape[0]} "
+                "samples: it is clipped to the number of samples."
             )
-        trainer = self._resume_trainer(network, rng, dropout, batch_size, first_call,
-                                       incremental)
+        trainer = self._resume_trainer(
+            network, rng, dropout, batch_size, first_call, incremental
+        )
         validation = None
         if self.early_stopping:
             X, Y, sample_weight, validation = self._split_validation(
@@ -311,18 +383,30 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             )
         epochs_before = trainer.n_epochs
         reason = trainer.fit(
-            X, Y, sample_weight, max_epochs=1 if incremental else self.max_iter,
-            validation=validation, stop_on_plateau=not incremental, callbacks=callbacks,
+            X,
+            Y,
+            sample_weight,
+            max_epochs=1 if incremental else self.max_iter,
+            validation=validation,
+            stop_on_plateau=not incremental,
+            callbacks=callbacks,
         )
         n_iter = trainer.n_epochs - epochs_before
         self._report_stop(reason, n_iter, first_call, incremental)
         if self.early_stopping and trainer.best_params is not None:
             network.params[...] = trainer.best_params
         loss = trainer.history[-1]["loss"] if trainer.history else np.inf
-        return dict(loss=loss, n_iter=n_iter, samples_seen=trainer.samples_seen,
-                    history=trainer.history, trainer=trainer)
+        return dict(
+            loss=loss,
+            n_iter=n_iter,
+            samples_seen=trainer.samples_seen,
+            history=trainer.history,
+            trainer=trainer,
+        )
 
-    def _resume_trainer(self, network, rng, dropout, batch_size, first_call, incremental):
+    def _resume_trainer(
+        self, network, rng, dropout, batch_size, first_call, incremental
+    ):
         """A new trainer, or a copy of the last one so a failed call changes nothing."""
         previous = getattr(self, "_trainer", None)
         if first_call or previous is None:
@@ -335,14 +419,19 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         # warm_start: fresh optimizer with the current parameters, history continues
         trainer = self._new_trainer(network, rng, dropout, batch_size)
         trainer.history = list(previous.history)
-        trainer.samples_seen, trainer.n_epochs = previous.samples_seen, previous.n_epochs
+        trainer.samples_seen, trainer.n_epochs = (
+            previous.samples_seen,
+            previous.n_epochs,
+        )
         return trainer
 
     def _split_validation(self, X, Y, y, sample_weight, rng, encoder):
         stratify = y if self._stratify_validation(y) else None
         arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
         split = train_test_split(
-            *arrays, test_size=self.validation_fraction, stratify=stratify,
+            *arrays,
+            test_size=self.validation_fraction,
+            stratify=stratify,
             random_state=np.random.RandomState(rng.integers(np.iinfo(np.int32).max)),
         )
         train, val = split[0::2], split[1::2]
@@ -384,26 +473,33 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 )
             warnings.warn(
                 f"Training diverged: the loss became NaN or infinite after {n_iter} "
-                f"completed epoch(s) in this call. Kept the last finite weights. {remedy}",
+                f"completed epoch(s) in this call. Kept the last finite weights. "
+                f"{remedy}",
                 ConvergenceWarning,
             )
         elif reason == "interrupted":
-            kept = "the best ones on the validation set" if self.early_stopping else (
-                "those of the last completed epoch")
+            kept = (
+                "the best ones on the validation set"
+                if self.early_stopping
+                else ("those of the last completed epoch")
+            )
             warnings.warn(f"Training interrupted by user: kept the weights, {kept}.")
         elif reason == "plateau" and self.verbose:
             watched = "Validation score" if self.early_stopping else "Training loss"
-            print(f"{watched} did not improve more than tol={self.tol:f} for "
-                  f"{self.n_iter_no_change} consecutive epochs. Stopping.")
+            print(
+                f"{watched} did not improve more than tol={self.tol:f} for "
+                f"{self.n_iter_no_change} consecutive epochs. Stopping."
+            )
         elif reason == "max_epochs" and not incremental:
             warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and "
-                "the optimization hasn't converged yet.",
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet.",
                 ConvergenceWarning,
             )
 
-    def _set_fitted(self, network, encoder, *, loss, n_iter, samples_seen, history,
-                    trainer):
+    def _set_fitted(
+        self, network, encoder, *, loss, n_iter, samples_seen, history, trainer
+    ):
         """Publish the fitted state, all at once, only after training succeeded."""
         for name, value in self._fitted_attributes(network, encoder).items():
             setattr(self, name, value)
@@ -430,15 +526,26 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     def _forward(self, X):
         """Output activations for X as float64, computed in bounded chunks."""
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
-                          dtype=(np.float64, np.float32))
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            reset=False,
+            dtype=(np.float64, np.float32),
+        )
         if sp.issparse(X):
             X = X.tocsr()
         widest = max(c.shape[1] for c in self.coefs_)
         chunk_rows = max(1, _PREDICT_CHUNK_ELEMENTS // max(widest, X.shape[1]))
         activations = self._hidden_activations(len(self.coefs_) - 1)
-        return predict(X, self.coefs_, self.intercepts_, activations,
-                       self.out_activation_, chunk_rows)
+        return predict(
+            X,
+            self.coefs_,
+            self.intercepts_,
+            activations,
+            self.out_activation_,
+            chunk_rows,
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -727,8 +834,15 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
 
     # -------------------------------------------------------- target encoding
     def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
-                             dtype=(np.float64, np.float32), reset=reset)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
+        )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         target_type = type_of_target(y)
@@ -746,7 +860,11 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         else:
             encoder = self._label_binarizer
             classes = unique_labels(y)
-            if self.warm_start and not incremental and set(classes) != set(encoder.classes_):
+            if (
+                self.warm_start
+                and not incremental
+                and set(classes) != set(encoder.classes_)
+            ):
                 raise ValueError(
                     "warm_start can only be used where `y` has the same classes as in "
                     f"the previous call to fit. Previously got {encoder.classes_}, "
@@ -759,8 +877,8 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
                 )
         if len(encoder.classes_) < 2 and encoder.y_type_ != "multilabel-indicator":
             raise ValueError(
-                "The classifier needs samples of at least 2 classes in the data, but the "
-                f"data contains only one class: {encoder.classes_[0]!r}."
+                "The classifier needs samples of at least 2 classes in the data, but "
+                f"the data contains only one class: {encoder.classes_[0]!r}."
             )
         return encoder.transform(y), encoder
 
@@ -770,7 +888,9 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
             return weights
         # in partial_fit, 'balanced' balances each chunk on its own: later chunks'
         # class frequencies are unknown
-        class_weights = compute_sample_weight(self.class_weight, y).astype(self._compute_dtype)
+        class_weights = compute_sample_weight(self.class_weight, y).astype(
+            self._compute_dtype
+        )
         return class_weights if weights is None else weights * class_weights
 
     def _output_activation(self, encoder):
@@ -787,7 +907,9 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
     def _validation_score(self, outputs, y_val, w_val, encoder):
         if not np.isfinite(outputs).all():
             return np.nan
-        return accuracy_score(y_val, encoder.inverse_transform(outputs), sample_weight=w_val)
+        return accuracy_score(
+            y_val, encoder.inverse_transform(outputs), sample_weight=w_val
+        )
 
     # ---------------------------------------------------------------- methods
     @available_if(_BaseFirstNet._partial_fit_available)
@@ -974,8 +1096,16 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.max_grad_norm = max_grad_norm
 
     def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
-                             y_numeric=True, dtype=(np.float64, np.float32), reset=reset)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
+        )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if self.loss == "poisson" and np.any(y < 0):

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 
 def _cv_score(estimator, X, y, cv):
-    return cross_val_score(make_pipeline(StandardScaler(), estimator), X, y, cv=cv).mean()
+    return cross_val_score(
+        make_pipeline(StandardScaler(), estimator), X, y, cv=cv
+    ).mean()
 
 
 @pytest.mark.parametrize("load", [load_digits, load_breast_cancer, load_wine])

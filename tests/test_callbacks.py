@@ -1,7 +1,5 @@
 """History, progress and interrupts: what a user sees of a running fit."""
 
-import warnings
-
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris
@@ -19,8 +17,9 @@ X = StandardScaler().fit_transform(X)
 
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
 def test_history_has_one_record_per_epoch(solver):
-    clf = FirstNetClassifier(hidden_layer_sizes=(8,), solver=solver, max_iter=15,
-                             random_state=0).fit(X, y)
+    clf = FirstNetClassifier(
+        hidden_layer_sizes=(8,), solver=solver, max_iter=15, random_state=0
+    ).fit(X, y)
     assert len(clf.history_) == clf.n_iter_ == len(clf.loss_curve_)
     assert [r["epoch"] for r in clf.history_] == list(range(1, clf.n_iter_ + 1))
     assert [r["loss"] for r in clf.history_] == clf.loss_curve_
@@ -28,8 +27,13 @@ def test_history_has_one_record_per_epoch(solver):
 
 
 def test_history_records_validation_loss_and_learning_rate():
-    clf = FirstNetClassifier(hidden_layer_sizes=(8,), early_stopping=True, max_iter=20,
-                             learning_rate_init=0.01, random_state=0).fit(X, y)
+    clf = FirstNetClassifier(
+        hidden_layer_sizes=(8,),
+        early_stopping=True,
+        max_iter=20,
+        learning_rate_init=0.01,
+        random_state=0,
+    ).fit(X, y)
     assert [r["val_score"] for r in clf.history_] == clf.validation_scores_
     assert all(r["val_loss"] > 0 for r in clf.history_)
     assert all(r["learning_rate"] == 0.01 for r in clf.history_)
@@ -53,12 +57,19 @@ def interrupt_at_batch(n_batches):
 def test_keyboard_interrupt_keeps_a_usable_model(monkeypatch, early_stopping):
     # batch_size=50 makes 3 batches per epoch of iris (150 rows, or 135 after the
     # early-stopping split)
-    params = dict(hidden_layer_sizes=(8,), batch_size=50, max_iter=20, random_state=0,
-                  early_stopping=early_stopping, n_iter_no_change=100)
+    params = dict(
+        hidden_layer_sizes=(8,),
+        batch_size=50,
+        max_iter=20,
+        random_state=0,
+        early_stopping=early_stopping,
+        n_iter_no_change=100,
+    )
     reference = FirstNetClassifier(**{**params, "max_iter": 4}).fit(X, y)
     batches_per_epoch = 3
-    monkeypatch.setattr(Network, "loss_and_gradient",
-                        interrupt_at_batch(4 * batches_per_epoch + 2))
+    monkeypatch.setattr(
+        Network, "loss_and_gradient", interrupt_at_batch(4 * batches_per_epoch + 2)
+    )
     with pytest.warns(UserWarning, match="interrupted"):
         clf = FirstNetClassifier(**params).fit(X, y)
     assert clf.n_iter_ == 4
@@ -89,7 +100,9 @@ class EpochCounter:
     def on_fit_task_begin(self, estimator, context):
         self.begun += 1
 
-    def on_fit_task_end(self, estimator, context, *, X=None, y=None, fitted_estimator=None):
+    def on_fit_task_end(
+        self, estimator, context, *, X=None, y=None, fitted_estimator=None
+    ):
         self.ended += 1
         if context.task_name == "epoch" and fitted_estimator is not None:
             self.scores.append(fitted_estimator.score(X, y))
@@ -116,15 +129,17 @@ def test_a_callback_can_stop_training():
 
 def test_intermediate_models_improve():
     counter = EpochCounter()
-    FirstNetClassifier(hidden_layer_sizes=(8,), max_iter=30, learning_rate_init=0.01,
-                       random_state=0).set_callbacks(counter).fit(X, y)
+    FirstNetClassifier(
+        hidden_layer_sizes=(8,), max_iter=30, learning_rate_init=0.01, random_state=0
+    ).set_callbacks(counter).fit(X, y)
     assert counter.scores[-1] > counter.scores[0]
 
 
 def test_scoring_monitor_records_scores_per_epoch():
     monitor = sklearn_callback.ScoringMonitor(scoring="accuracy")
-    FirstNetClassifier(hidden_layer_sizes=(8,), max_iter=5, random_state=0).set_callbacks(
-        monitor).fit(X, y)
+    FirstNetClassifier(
+        hidden_layer_sizes=(8,), max_iter=5, random_state=0
+    ).set_callbacks(monitor).fit(X, y)
     logs = monitor.get_logs()
     assert logs, "ScoringMonitor logged nothing"
 
@@ -148,9 +163,12 @@ class PropagatedEpochCounter(EpochCounter):
 def test_callbacks_propagate_from_grid_search_and_pipeline():
     counter = PropagatedEpochCounter()
     grid = GridSearchCV(
-        make_pipeline(StandardScaler(),
-                      FirstNetClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0)),
-        {"firstnetclassifier__alpha": [1e-4, 1e-2]}, cv=2,
+        make_pipeline(
+            StandardScaler(),
+            FirstNetClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0),
+        ),
+        {"firstnetclassifier__alpha": [1e-4, 1e-2]},
+        cv=2,
     )
     grid.set_callbacks(counter).fit(X, y)
     # 2 candidates x 2 folds + the refit, 3 epochs each, each scored mid-fit

@@ -1,4 +1,4 @@
-"""The NumPy core on its own: gradients, activations, losses, initializers, optimizers."""
+"""The NumPy core on its own: gradients, activations, losses, optimizers..."""
 
 import numpy as np
 import pytest
@@ -42,7 +42,9 @@ def test_backprop_matches_finite_differences(activation, loss_name, alpha):
     loss = LOSSES[loss_name]
     X, Y = _problem(loss_name, rng)
     sample_weight = rng.uniform(0.5, 2.0, X.shape[0])
-    net = Network([4, 5, 3, 3], [activation, activation], loss.output_activation, np.float64)
+    net = Network(
+        [4, 5, 3, 3], [activation, activation], loss.output_activation, np.float64
+    )
     while True:  # finite differences are wrong within h of a ReLU-like kink: avoid it
         net.initialize(rng, INITIALIZERS["xavier_normal"])
         if _min_abs_pre_activation(net, X) > 1e-3:
@@ -61,7 +63,9 @@ def test_backprop_matches_finite_differences(activation, loss_name, alpha):
         step = np.zeros_like(params)
         step[k] = h
         numeric[k] = (loss_at(params + step) - loss_at(params - step)) / (2 * h)
-    relative_error = np.linalg.norm(analytic - numeric) / np.linalg.norm(analytic + numeric)
+    relative_error = np.linalg.norm(analytic - numeric) / np.linalg.norm(
+        analytic + numeric
+    )
     assert relative_error < 1e-6
 
 
@@ -108,8 +112,11 @@ def test_initializer_scale(name):
     W, b = INITIALIZERS[name](rng, 400, 300, "relu")
     assert W.shape == (400, 300) and b.shape == (300,)
     expected_variance = {
-        "auto": 6.0 / 700 / 3, "xavier_uniform": 6.0 / 700 / 3, "xavier_normal": 2.0 / 700,
-        "he_uniform": 6.0 / 400 / 3, "he_normal": 2.0 / 400,
+        "auto": 6.0 / 700 / 3,
+        "xavier_uniform": 6.0 / 700 / 3,
+        "xavier_normal": 2.0 / 700,
+        "he_uniform": 6.0 / 400 / 3,
+        "he_normal": 2.0 / 400,
     }[name]
     assert W.var() == pytest.approx(expected_variance, rel=0.05)
 
@@ -143,8 +150,9 @@ def test_sgd_without_momentum_is_plain_gradient_descent():
 
 
 def test_adamw_decays_weights_but_not_biases():
-    optimizer = OPTIMIZERS["adamw"](4, np.float64, 0.1, weight_decay=0.5,
-                                    decay_slice=slice(0, 2))
+    optimizer = OPTIMIZERS["adamw"](
+        4, np.float64, 0.1, weight_decay=0.5, decay_slice=slice(0, 2)
+    )
     params = np.ones(4)
     optimizer.step(params, np.zeros(4))
     np.testing.assert_allclose(params, [0.95, 0.95, 1.0, 1.0])
@@ -155,7 +163,9 @@ def test_schedules():
     SCHEDULES["invscaling"](0.1, power_t=0.5).epoch_end(optimizer, samples_seen=99)
     assert optimizer.learning_rate == pytest.approx(0.01)
     adaptive = SCHEDULES["adaptive"](0.1)
-    assert adaptive.on_plateau(optimizer) and optimizer.learning_rate == pytest.approx(0.002)
+    assert adaptive.on_plateau(optimizer) and optimizer.learning_rate == pytest.approx(
+        0.002
+    )
     optimizer.learning_rate = 1e-7
     assert not adaptive.on_plateau(optimizer)
     assert not SCHEDULES["constant"](0.1).on_plateau(optimizer)
@@ -172,10 +182,17 @@ def test_plateau_counts_epochs_without_improvement():
 
 def _trainer(net, rng, dropout=(0.0,), batch_size=10):
     return Trainer(
-        net, LOSSES["squared_error"], OPTIMIZERS["adam"](net.n_params, net.dtype, 0.01),
-        SCHEDULES["constant"](0.01), alpha=0.0, max_grad_norm=None, dropout=list(dropout),
-        batch_size=batch_size, shuffle=True,
-        plateau=Plateau(1e-4, 10, higher_is_better=False), rng=rng,
+        net,
+        LOSSES["squared_error"],
+        OPTIMIZERS["adam"](net.n_params, net.dtype, 0.01),
+        SCHEDULES["constant"](0.01),
+        alpha=0.0,
+        max_grad_norm=None,
+        dropout=list(dropout),
+        batch_size=batch_size,
+        shuffle=True,
+        plateau=Plateau(1e-4, 10, higher_is_better=False),
+        rng=rng,
     )
 
 
@@ -216,10 +233,16 @@ def test_dropout_masks_are_inverted_and_off_at_predict():
     net.forward(x, ws, rng)
     mask = ws.masks[0][0]
     assert set(np.unique(mask)) == {0.0, 2.0}
-    assert mask.mean() == pytest.approx(1.0, abs=0.1)  # E[mask] = 1: no rescale at predict
+    assert mask.mean() == pytest.approx(
+        1.0, abs=0.1
+    )  # E[mask] = 1: no rescale at predict
     clean = predict(x, net.weights, net.biases, ["identity"], "identity", chunk_rows=8)
-    np.testing.assert_allclose(clean, x @ net.weights[0] @ net.weights[1]
-                               + net.biases[0] @ net.weights[1] + net.biases[1])
+    np.testing.assert_allclose(
+        clean,
+        x @ net.weights[0] @ net.weights[1]
+        + net.biases[0] @ net.weights[1]
+        + net.biases[1],
+    )
 
 
 def test_predict_is_chunk_invariant_and_float64():
@@ -230,7 +253,9 @@ def test_predict_is_chunk_invariant_and_float64():
     args = (net.weights, net.biases, ["gelu"], "softmax")
     whole = predict(X, *args, chunk_rows=1000)
     assert whole.dtype == np.float64
-    np.testing.assert_allclose(whole, predict(X, *args, chunk_rows=7), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(
+        whole, predict(X, *args, chunk_rows=7), rtol=0, atol=1e-13
+    )
     in_float32 = predict(X.astype(np.float32), *args, chunk_rows=7)
     assert in_float32.dtype == np.float64
     np.testing.assert_allclose(in_float32, whole, rtol=1e-5)
@@ -245,5 +270,7 @@ def test_core_does_not_import_scikit_learn():
     for path in pathlib.Path(sknn.core.__file__).parent.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import | ast.ImportFrom):
-                names = [a.name for a in node.names] + [getattr(node, "module", "") or ""]
+                names = [a.name for a in node.names] + [
+                    getattr(node, "module", "") or ""
+                ]
                 assert not any(n.startswith("sklearn") for n in names), path.name

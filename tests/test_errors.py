@@ -62,8 +62,14 @@ def test_invalid_parameters(params):
     "params, match",
     [
         ({"hidden_layer_sizes": (4, -1)}, "positive integers"),
-        ({"hidden_layer_sizes": (4, 4), "activation": ["relu"]}, "one per hidden layer"),
-        ({"activation": ["relu", "softplus"], "hidden_layer_sizes": (3, 3)}, "Unknown activation"),
+        (
+            {"hidden_layer_sizes": (4, 4), "activation": ["relu"]},
+            "one per hidden layer",
+        ),
+        (
+            {"activation": ["relu", "softplus"], "hidden_layer_sizes": (3, 3)},
+            "Unknown activation",
+        ),
         ({"dropout": [0.2, 1.0], "hidden_layer_sizes": (3, 3)}, "rate of 1"),
     ],
 )
@@ -72,7 +78,9 @@ def test_invalid_per_layer_parameters(params, match):
         FirstNetClassifier(**params).fit(X, y)
 
 
-@pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_log_proba", "score"])
+@pytest.mark.parametrize(
+    "method", ["predict", "predict_proba", "predict_log_proba", "score"]
+)
 def test_predict_before_fit(method):
     args = (X, y) if method == "score" else (X,)
     with pytest.raises(NotFittedError):
@@ -115,8 +123,13 @@ def test_diverging_fit_raises_without_leaving_nan_weights():
 
 def test_diverging_warm_start_keeps_last_finite_weights():
     target = X @ [1.0, 2.0, 3.0]
-    reg = FirstNetRegressor(solver="sgd", learning_rate_init=1e-3, max_iter=5, warm_start=True,
-                            random_state=0).fit(X, target)
+    reg = FirstNetRegressor(
+        solver="sgd",
+        learning_rate_init=1e-3,
+        max_iter=5,
+        warm_start=True,
+        random_state=0,
+    ).fit(X, target)
     reg.set_params(learning_rate_init=1e6, momentum=0.0)
     with pytest.warns(ConvergenceWarning, match="max_grad_norm"):
         reg.fit(X, target * 1e20)
@@ -148,3 +161,13 @@ def test_values_beyond_float32_are_refused_in_float32_mode():
     with pytest.raises(ValueError, match="too large for dtype='float32'"):
         FirstNetClassifier().fit(X_huge, y)
     FirstNetClassifier(dtype="float64", max_iter=2).fit(X_huge / 1e30, y)
+
+
+def test_warm_start_refuses_a_different_network_shape():
+    reg = FirstNetRegressor(hidden_layer_sizes=(4,), max_iter=2, warm_start=True)
+    reg.fit(X, X[:, 0])
+    with pytest.raises(ValueError, match="layers changed"):
+        reg.fit(X, X[:, :2])
+    reg.set_params(hidden_layer_sizes=(5,))
+    with pytest.raises(ValueError, match="warm_start=False"):
+        reg.fit(X, X[:, 0])

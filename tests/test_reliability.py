@@ -33,7 +33,10 @@ y = np.array([0, 1] * 20)
 @pytest.mark.parametrize(
     "bad_X, match",
     [
-        (np.array([["a", "b"], ["c", "d"]], dtype=object), "could not convert|dtype object"),
+        (
+            np.array([["a", "b"], ["c", "d"]], dtype=object),
+            "could not convert|dtype object",
+        ),
         (X.astype(complex), "Complex data not supported"),
         (X.reshape(40, 3, 1), "Found array with dim 3"),
         ([[1.0, 2.0], [3.0]], "inhomogeneous|sequence"),
@@ -47,7 +50,9 @@ def test_unusable_X_is_refused(bad_X, match):
 
 @pytest.mark.parametrize("dtype", [bool, np.int32, np.int64, np.float32])
 def test_boolean_and_integer_X_are_converted(dtype):
-    clf = FirstNetClassifier(hidden_layer_sizes=(4,), max_iter=3).fit((X > 0).astype(dtype), y)
+    clf = FirstNetClassifier(hidden_layer_sizes=(4,), max_iter=3).fit(
+        (X > 0).astype(dtype), y
+    )
     assert clf.predict_proba((X > 0).astype(dtype)).dtype == np.float64
 
 
@@ -73,7 +78,9 @@ def test_predict_proba_has_one_column_per_class_seen_in_partial_fit():
 
 
 def test_property_fit_and_predict_work_or_raise_cleanly():
-    hypothesis = pytest.importorskip("hypothesis", reason="property test needs hypothesis")
+    hypothesis = pytest.importorskip(
+        "hypothesis", reason="property test needs hypothesis"
+    )
     st = hypothesis.strategies
     allowed = (ValueError, InvalidParameterError, MemoryError)
 
@@ -89,13 +96,31 @@ def test_property_fit_and_predict_work_or_raise_cleanly():
         scale=st.sampled_from([1.0, 1e30, np.inf]),
         regression=st.booleans(),
     )
-    def fit_predict(n_samples, n_features, dtype, hidden, solver, dropout, batch_size,
-                    scale, regression):
-        data = np.random.default_rng(n_samples).normal(size=(n_samples, n_features)) * scale
+    def fit_predict(
+        n_samples,
+        n_features,
+        dtype,
+        hidden,
+        solver,
+        dropout,
+        batch_size,
+        scale,
+        regression,
+    ):
+        data = (
+            np.random.default_rng(n_samples).normal(size=(n_samples, n_features))
+            * scale
+        )
         target = np.arange(n_samples) % 2
         Estimator = FirstNetRegressor if regression else FirstNetClassifier
-        est = Estimator(hidden_layer_sizes=hidden, solver=solver, dropout=dropout,
-                        batch_size=batch_size, max_iter=3, random_state=0)
+        est = Estimator(
+            hidden_layer_sizes=hidden,
+            solver=solver,
+            dropout=dropout,
+            batch_size=batch_size,
+            max_iter=3,
+            random_state=0,
+        )
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -123,10 +148,14 @@ def _fail_at_batch(n):
 
 @pytest.mark.parametrize("method", ["partial_fit", "fit"])
 def test_a_fault_inside_training_changes_nothing(monkeypatch, method):
-    clf = FirstNetClassifier(hidden_layer_sizes=(5,), batch_size=10, warm_start=True,
-                             random_state=0).partial_fit(X, y, classes=[0, 1])
-    before = {k: (v.copy() if isinstance(v, np.ndarray) else v)
-              for k, v in vars(clf).items() if k != "_trainer"}
+    clf = FirstNetClassifier(
+        hidden_layer_sizes=(5,), batch_size=10, warm_start=True, random_state=0
+    ).partial_fit(X, y, classes=[0, 1])
+    before = {
+        k: (v.copy() if isinstance(v, np.ndarray) else v)
+        for k, v in vars(clf).items()
+        if k != "_trainer"
+    }
     before_weights = [w.copy() for w in clf.coefs_ + clf.intercepts_]
     monkeypatch.setattr(Network, "loss_and_gradient", _fail_at_batch(3))
     with pytest.raises(RuntimeError, match="simulated fault"):
@@ -140,8 +169,13 @@ def test_a_fault_inside_training_changes_nothing(monkeypatch, method):
 
 
 # ------------------------------------------------------------ 3. determinism
-PARAMS = dict(hidden_layer_sizes=(6,), max_iter=4, dropout=0.2, early_stopping=True,
-              random_state=7)
+PARAMS = dict(
+    hidden_layer_sizes=(6,),
+    max_iter=4,
+    dropout=0.2,
+    early_stopping=True,
+    random_state=7,
+)
 SCRIPT = """
 import numpy as np, sys, warnings
 warnings.simplefilter("ignore")
@@ -156,8 +190,12 @@ sys.stdout.write(np.concatenate([c.ravel() for c in clf.coefs_]).tobytes().hex()
 def test_same_random_state_is_bit_identical_across_processes():
     here = FirstNetClassifier(**PARAMS).fit(X, y)
     expected = np.concatenate([c.ravel() for c in here.coefs_]).tobytes().hex()
-    out = subprocess.run([sys.executable, "-c", SCRIPT.format(params=PARAMS)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT.format(params=PARAMS)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert out == expected
 
 
@@ -173,7 +211,9 @@ def test_grid_search_with_two_jobs_matches_one_job():
     serial = GridSearchCV(base, grid, cv=2, n_jobs=1).fit(X, y)
     parallel = GridSearchCV(base, grid, cv=2, n_jobs=2).fit(X, y)
     for key in ("split0_test_score", "split1_test_score"):
-        np.testing.assert_array_equal(serial.cv_results_[key], parallel.cv_results_[key])
+        np.testing.assert_array_equal(
+            serial.cv_results_[key], parallel.cv_results_[key]
+        )
     for a, b in zip(serial.best_estimator_.coefs_, parallel.best_estimator_.coefs_):
         np.testing.assert_array_equal(a, b)
 
@@ -181,14 +221,18 @@ def test_grid_search_with_two_jobs_matches_one_job():
 # ---------------------------------------------------- 4. thread-safe predict
 def test_predict_from_eight_threads_matches_serial():
     data = np.random.default_rng(1).normal(size=(3000, 3))
-    clf = FirstNetClassifier(hidden_layer_sizes=(32,), max_iter=5, random_state=0).fit(X, y)
+    clf = FirstNetClassifier(hidden_layer_sizes=(32,), max_iter=5, random_state=0).fit(
+        X, y
+    )
     expected_proba, expected_labels = clf.predict_proba(data), clf.predict(data)
     results, errors = [None] * 8, []
 
     def work(i):
         try:
             results[i] = (clf.predict_proba(data), clf.predict(data))
-        except Exception as exc:  # surfaced below: a thread's exception is lost otherwise
+        except (
+            Exception
+        ) as exc:  # surfaced below: a thread's exception is lost otherwise
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
@@ -206,8 +250,9 @@ def test_predict_from_eight_threads_matches_serial():
 def test_fit_holds_one_float32_copy_of_X_plus_bounded_buffers():
     big = np.random.default_rng(0).normal(size=(200_000, 100))  # 153 MiB of float64
     target = (big[:, 0] > 0).astype(int)
-    clf = FirstNetClassifier(hidden_layer_sizes=(32,), batch_size=256, max_iter=1,
-                             random_state=0)
+    clf = FirstNetClassifier(
+        hidden_layer_sizes=(32,), batch_size=256, max_iter=1, random_state=0
+    )
     tracemalloc.start()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -215,6 +260,8 @@ def test_fit_holds_one_float32_copy_of_X_plus_bounded_buffers():
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     float32_copy = big.size * 4
-    print(f"peak traced memory during fit: {peak / 2**20:.1f} MiB "
-          f"(float32 copy of X: {float32_copy / 2**20:.1f} MiB)")
+    print(
+        f"peak traced memory during fit: {peak / 2**20:.1f} MiB "
+        f"(float32 copy of X: {float32_copy / 2**20:.1f} MiB)"
+    )
     assert peak <= float32_copy + 16 * 2**20

@@ -1,4 +1,4 @@
-"""scikit-learn's own estimator checks, over both estimators in several configurations."""
+"""scikit-learn's own estimator checks, over both estimators in many configurations."""
 
 import numpy as np
 import pytest
@@ -44,8 +44,9 @@ def _exact_reweighting_applies(estimator):
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks(CONFIGURATIONS)
 def test_sklearn_compatible(estimator, check):
-    if check.func.__name__ in EXACT_REWEIGHTING_CHECKS and not _exact_reweighting_applies(
-        estimator
+    if (
+        check.func.__name__ in EXACT_REWEIGHTING_CHECKS
+        and not _exact_reweighting_applies(estimator)
     ):
         pytest.skip("exact reweighting holds only in float64 without dropout")
     check(estimator)
@@ -54,13 +55,16 @@ def test_sklearn_compatible(estimator, check):
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("Estimator", [FirstNetClassifier, FirstNetRegressor])
 def test_float32_sample_weight_matches_repetition(Estimator):
-    X, y = make_classification(n_samples=15, n_features=6, n_informative=4,
-                               n_classes=3, random_state=0)
+    X, y = make_classification(
+        n_samples=15, n_features=6, n_informative=4, n_classes=3, random_state=0
+    )
     sample_weight = np.random.RandomState(1).randint(0, 4, size=15)
     params = dict(hidden_layer_sizes=(16,), max_iter=100, random_state=0)
     weighted = Estimator(**params).fit(X, y, sample_weight=sample_weight)
-    repeated = Estimator(**params).fit(X.repeat(sample_weight, axis=0),
-                                       y.repeat(sample_weight))
+    repeated = Estimator(**params).fit(
+        X.repeat(sample_weight, axis=0), y.repeat(sample_weight)
+    )
     method = "predict_proba" if hasattr(weighted, "predict_proba") else "predict"
-    np.testing.assert_allclose(getattr(weighted, method)(X), getattr(repeated, method)(X),
-                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        getattr(weighted, method)(X), getattr(repeated, method)(X), rtol=1e-4, atol=1e-5
+    )

@@ -2,10 +2,10 @@
 
 Every activation is a small class with three methods:
 
-- ``forward(Z, out=None)`` returns ``A = f(Z)``, written into ``out`` when given (which may
-  be ``Z`` itself);
-- ``backward(Z, A, dA)`` turns ``dA = dL/dA`` into ``dL/dZ = dA * f'(Z)`` in place, using
-  whichever of ``Z`` or ``A`` gives ``f'`` cheapest;
+- ``forward(Z, out=None)`` returns ``A = f(Z)``, written into ``out`` when given
+  (which may be ``Z`` itself);
+- ``backward(Z, A, dA)`` turns ``dA = dL/dA`` into ``dL/dZ = dA * f'(Z)`` in place,
+  using whichever of ``Z`` or ``A`` gives ``f'`` cheapest;
 - ``derivative(z)`` returns ``f'(z)`` as a new array (for plots and tests).
 
 ``needs_input`` says whether ``backward`` reads ``Z``; the network keeps the
@@ -129,7 +129,7 @@ class ELU(Activation):
 
 
 class GELU(Activation):
-    """Gaussian error linear unit, tanh approximation (GPT-2, PyTorch approximate='tanh')."""
+    """Gaussian error linear unit, tanh approximation (PyTorch's approximate='tanh')."""
 
     name = "gelu"
     needs_input = True
@@ -178,12 +178,12 @@ class SiLU(Activation):
 
 
 class Softmax(Activation):
-    """Output activation for multiclass problems; its backward is fused into the loss."""
+    """Output activation of multiclass problems; its backward is fused into the loss."""
 
     name = "softmax"
 
     def _forward(self, Z, out):
-        # f(z)_k = e^(z_k - max z) / sum_j e^(z_j - max z); subtracting the max avoids overflow
+        # f(z)_k = e^(z_k - max z) / sum_j e^(z_j - max z): the shift avoids overflow
         np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
         np.exp(out, out=out)
         out /= out.sum(axis=1, keepdims=True)
@@ -202,7 +202,16 @@ class Exp(Activation):
 
 HIDDEN_ACTIVATIONS = {
     act.name: act
-    for act in (Identity(), Logistic(), Tanh(), ReLU(), LeakyReLU(), ELU(), GELU(), SiLU())
+    for act in (
+        Identity(),
+        Logistic(),
+        Tanh(),
+        ReLU(),
+        LeakyReLU(),
+        ELU(),
+        GELU(),
+        SiLU(),
+    )
 }
 OUTPUT_ACTIVATIONS = {
     act.name: act for act in (Identity(), Logistic(), Softmax(), Exp())

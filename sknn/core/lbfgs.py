@@ -13,8 +13,9 @@ import scipy.optimize
 from .network import Workspace
 
 
-def fit_lbfgs(network, X, Y, sample_weight, loss, *, alpha, max_iter, max_fun, tol,
-              callbacks=()):
+def fit_lbfgs(
+    network, X, Y, sample_weight, loss, *, alpha, max_iter, max_fun, tol, callbacks=()
+):
     """Minimise the full-batch loss of ``network`` in place.
 
     Each callback is called as ``callback(record)`` after every iteration, with
@@ -36,9 +37,14 @@ def fit_lbfgs(network, X, Y, sample_weight, loss, *, alpha, max_iter, max_fun, t
     def end_of_iteration(intermediate_result):
         network.params[...] = intermediate_result.x
         now = time.perf_counter()
-        record = {"epoch": len(history) + 1, "loss": float(intermediate_result.fun),
-                  "val_loss": None, "val_score": None, "learning_rate": None,
-                  "seconds": now - last_end[0]}
+        record = {
+            "epoch": len(history) + 1,
+            "loss": float(intermediate_result.fun),
+            "val_loss": None,
+            "val_score": None,
+            "learning_rate": None,
+            "seconds": now - last_end[0],
+        }
         last_end[0] = now
         history.append(record)
         if any([bool(callback(record)) for callback in callbacks]):

@@ -94,5 +94,10 @@ class CategoricalCrossEntropy(Loss):
 
 LOSSES = {
     loss.name: loss
-    for loss in (SquaredError(), Poisson(), BinaryCrossEntropy(), CategoricalCrossEntropy())
+    for loss in (
+        SquaredError(),
+        Poisson(),
+        BinaryCrossEntropy(),
+        CategoricalCrossEntropy(),
+    )
 }

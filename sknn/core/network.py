@@ -47,7 +47,9 @@ class Network:
         if len(hidden_activations) != len(layer_sizes) - 2:
             raise ValueError("Expected one hidden activation per hidden layer.")
         self.layer_sizes = list(layer_sizes)
-        self.hidden_activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_activations]
+        self.hidden_activations = [
+            HIDDEN_ACTIVATIONS[name] for name in hidden_activations
+        ]
         self.output_activation = OUTPUT_ACTIVATIONS[output_activation]
         self.dtype = np.dtype(dtype)
         self.shapes = list(pairwise(self.layer_sizes))
@@ -62,10 +64,12 @@ class Network:
         return len(self.shapes)
 
     def layer_views(self, flat):
-        """Per-layer ``(weights, biases)`` views into a vector laid out like ``params``."""
+        """Per-layer ``(weights, biases)`` views into a vector shaped as ``params``."""
         weights, biases, start = [], [], 0
         for fan_in, fan_out in self.shapes:
-            weights.append(flat[start : start + fan_in * fan_out].reshape(fan_in, fan_out))
+            weights.append(
+                flat[start : start + fan_in * fan_out].reshape(fan_in, fan_out)
+            )
             start += fan_in * fan_out
         for fan_out in self.layer_sizes[1:]:
             biases.append(flat[start : start + fan_out])
@@ -82,7 +86,9 @@ class Network:
 
     def set_layers(self, weights, biases):
         """Copy per-layer arrays (e.g. a fitted model's) into ``params``."""
-        for view, value in zip(self.weights + self.biases, list(weights) + list(biases)):
+        for view, value in zip(
+            self.weights + self.biases, list(weights) + list(biases)
+        ):
             view[...] = value
 
     def forward(self, X, ws, rng=None):
@@ -169,8 +175,10 @@ class Workspace:
             for Z, act in zip(self.Z, network.hidden_activations)
         ]
         self.deltas = [np.empty((batch_size, w), dtype) for w in widths]
-        self.masks = [np.empty((batch_size, w), dtype) if r > 0 else None
-                      for w, r in zip(widths, self.dropout)]
+        self.masks = [
+            np.empty((batch_size, w), dtype) if r > 0 else None
+            for w, r in zip(widths, self.dropout)
+        ]
         self.dropped = [np.empty_like(m) if m is not None else None for m in self.masks]
         self.grad = np.zeros(network.n_params, dtype)
         self.grad_weights, self.grad_biases = network.layer_views(self.grad)

@@ -39,7 +39,9 @@ class SGD:
 class Adam:
     """Adam (Kingma & Ba, 2015), with the bias correction folded into the step size."""
 
-    def __init__(self, n_params, dtype, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+    def __init__(
+        self, n_params, dtype, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    ):
         self.learning_rate = learning_rate
         self.beta_1 = beta_1
         self.beta_2 = beta_2

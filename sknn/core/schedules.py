@@ -31,7 +31,9 @@ class InvScaling(Constant):
 
     def epoch_end(self, optimizer, samples_seen):
         # lr = lr_init / (t + 1)^power_t, t the number of samples seen so far
-        optimizer.learning_rate = self.learning_rate_init / (samples_seen + 1) ** self.power_t
+        optimizer.learning_rate = (
+            self.learning_rate_init / (samples_seen + 1) ** self.power_t
+        )
 
 
 class Adaptive(Constant):

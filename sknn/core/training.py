@@ -86,8 +86,21 @@ class Trainer:
         Source of the shuffling and of the dropout masks.
     """
 
-    def __init__(self, network, loss, optimizer, schedule, *, alpha, max_grad_norm,
-                 dropout, batch_size, shuffle, plateau, rng):
+    def __init__(
+        self,
+        network,
+        loss,
+        optimizer,
+        schedule,
+        *,
+        alpha,
+        max_grad_norm,
+        dropout,
+        batch_size,
+        shuffle,
+        plateau,
+        rng,
+    ):
         self.network = network
         self.loss = loss
         self.optimizer = optimizer
@@ -104,8 +117,17 @@ class Trainer:
         self.history = []
         self.best_params = None
 
-    def fit(self, X, Y, sample_weight=None, *, max_epochs, validation=None,
-            stop_on_plateau=True, callbacks=()):
+    def fit(
+        self,
+        X,
+        Y,
+        sample_weight=None,
+        *,
+        max_epochs,
+        validation=None,
+        stop_on_plateau=True,
+        callbacks=(),
+    ):
         """Train for up to ``max_epochs`` epochs; return why training stopped.
 
         ``validation`` is ``(X_val, Y_val, w_val, score)`` with ``score(outputs)``
@@ -128,7 +150,9 @@ class Trainer:
                     train_loss = self._epoch(X, Y, sample_weight, ws)
             except (KeyboardInterrupt, Diverged) as stop:
                 params[...] = last_completed
-                return "interrupted" if isinstance(stop, KeyboardInterrupt) else "diverged"
+                return (
+                    "interrupted" if isinstance(stop, KeyboardInterrupt) else "diverged"
+                )
             last_completed[...] = params
             record = self._record(train_loss, validation, time.perf_counter() - started)
             if any([bool(callback(record)) for callback in callbacks]):
@@ -197,6 +221,10 @@ class Trainer:
         """Output activations of the current network for ``X``, in float64."""
         net = self.network
         return predict(
-            X, net.weights, net.biases, [a.name for a in net.hidden_activations],
-            net.output_activation.name, chunk_rows,
+            X,
+            net.weights,
+            net.biases,
+            [a.name for a in net.hidden_activations],
+            net.output_activation.name,
+            chunk_rows,
         )
