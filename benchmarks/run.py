@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gc
 import math
+import os
 import platform
 import statistics
 import sys
@@ -754,7 +755,8 @@ def environment_lines(threads, gemm_peak_gflops, quick):
     lines = [
         f"- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
         f"- mode: {'quick (shrunken sizes, 1 repeat)' if quick else 'full'}",
-        f"- CPU: {cpu_name()} ({_cpu_count()} logical CPUs)",
+        f"- CPU: {cpu_name()} ({os.cpu_count()} logical CPUs), "
+        f"load average at start: {load_average()}",
         f"- BLAS threads (threadpoolctl limit): {threads}",
         f"- float32 GEMM peak (2048x2048 matmul, best of 5): "
         f"{gemm_peak_gflops:.1f} GFLOP/s",
@@ -765,10 +767,13 @@ def environment_lines(threads, gemm_peak_gflops, quick):
     return lines
 
 
-def _cpu_count():
-    import os
-
-    return os.cpu_count()
+def load_average():
+    """The 1-minute load average, or "unknown"; other work on the machine skews
+    the timings."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except (AttributeError, OSError):
+        return "unknown"
 
 
 def workload_section(workload, rows):
