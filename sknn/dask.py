@@ -178,7 +178,9 @@ def _partial_fit_block(estimator, X_block, y_block, fit_params):
     return estimator
 
 
-def _fit_locally(estimator, schedule, X_blocks, y_blocks, first_fit_params, dask_module):
+def _fit_locally(
+    estimator, schedule, X_blocks, y_blocks, first_fit_params, dask_module
+):
     """Train in this process, computing one block pair at a time."""
     fit_params = first_fit_params
     for block_index in schedule:
@@ -378,9 +380,7 @@ def _map_method(estimator, X, method_name):
     """Lazily apply a prediction method of ``estimator`` to every row block."""
     dask_module, dask_array = _import_dask()
     if not hasattr(estimator, method_name):
-        raise AttributeError(
-            f"{type(estimator).__name__} has no {method_name} method."
-        )
+        raise AttributeError(f"{type(estimator).__name__} has no {method_name} method.")
     if getattr(X, "ndim", None) != 2:
         raise ValueError(
             "X must be a 2-dimensional Dask array or a Dask DataFrame of shape "

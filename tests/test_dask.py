@@ -94,12 +94,19 @@ def _classification_blocks(n_samples=3000, block_rows=500, seed=0):
 
 
 def _small_classifier(**params):
-    params = {"hidden_layer_sizes": (16,), "batch_size": 100, "random_state": 0, **params}
+    params = {
+        "hidden_layer_sizes": (16,),
+        "batch_size": 100,
+        "random_state": 0,
+        **params,
+    }
     return FirstNetClassifier(**params)
 
 
 def _assert_same_weights(a, b):
-    for coef_a, coef_b in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+    for coef_a, coef_b in zip(
+        a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True
+    ):
         np.testing.assert_allclose(coef_a, coef_b, rtol=1e-6, atol=1e-7)
 
 
@@ -141,7 +148,11 @@ def test_module_imports_without_dask_and_names_the_extra():
     )
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     messages = result.stdout.strip().splitlines()
@@ -163,7 +174,12 @@ def test_grid_search_on_cluster_matches_local_run(client):
     pipeline = Pipeline(
         [
             ("scale", StandardScaler()),
-            ("net", FirstNetClassifier(hidden_layer_sizes=(8,), max_iter=15, random_state=0)),
+            (
+                "net",
+                FirstNetClassifier(
+                    hidden_layer_sizes=(8,), max_iter=15, random_state=0
+                ),
+            ),
         ]
     )
     grid = {"net__alpha": [1e-4, 1e-1], "net__activation": ["relu", "tanh"]}
@@ -179,7 +195,8 @@ def test_grid_search_on_cluster_matches_local_run(client):
     )
     assert on_cluster.best_params_ == local.best_params_
     _assert_same_weights(
-        on_cluster.best_estimator_.named_steps["net"], local.best_estimator_.named_steps["net"]
+        on_cluster.best_estimator_.named_steps["net"],
+        local.best_estimator_.named_steps["net"],
     )
 
 
@@ -209,7 +226,9 @@ def _indexed_blocks(n_blocks, block_rows=3):
 def test_fit_incremental_visits_every_block_once_per_epoch(client):
     n_blocks, epochs = 6, 4
     X, y = _indexed_blocks(n_blocks)
-    recorder = skdask.fit_incremental(BlockRecorder(), X, y, epochs=epochs, random_state=0)
+    recorder = skdask.fit_incremental(
+        BlockRecorder(), X, y, epochs=epochs, random_state=0
+    )
 
     epoch_orders = np.reshape(recorder.seen_, (epochs, n_blocks))
     for order in epoch_orders:
@@ -236,7 +255,9 @@ def test_fit_incremental_same_result_on_cluster_and_in_process(client, monkeypat
     """The cluster only changes where the steps run, not what they compute."""
     dask, _ = _import_dask()
     X, y, dX, dy = _classification_blocks()
-    on_cluster = skdask.fit_incremental(_small_classifier(), dX, dy, epochs=3, random_state=7)
+    on_cluster = skdask.fit_incremental(
+        _small_classifier(), dX, dy, epochs=3, random_state=7
+    )
 
     monkeypatch.setattr(skdask, "_active_client", lambda: None)
     with dask.config.set(scheduler="synchronous"):
@@ -293,8 +314,12 @@ def test_out_of_core_memory_stays_bounded_on_a_dataset_larger_than_a_worker(clie
     and transfer buffers)."""
     _, da = _import_dask()
     # Warm the workers up (imports, first allocations) before the baseline.
-    X_small, y_small, dX_small, dy_small = _classification_blocks(n_samples=400, block_rows=200)
-    skdask.fit_incremental(_small_classifier(), dX_small, dy_small, epochs=1, random_state=0)
+    X_small, y_small, dX_small, dy_small = _classification_blocks(
+        n_samples=400, block_rows=200
+    )
+    skdask.fit_incremental(
+        _small_classifier(), dX_small, dy_small, epochs=1, random_state=0
+    )
     before = client.run(_peak_rss_and_pid)
 
     n_features, block_rows, n_blocks = 40, 50_000, 48
@@ -329,20 +354,26 @@ def test_fit_incremental_in_process_without_a_client(no_client):
 
 def test_fit_incremental_on_a_dask_dataframe(client):
     pd = pytest.importorskip("pandas", reason="Dask DataFrames need pandas")
-    dd = pytest.importorskip("dask.dataframe", reason="Dask DataFrames need dask[dataframe]")
+    dd = pytest.importorskip(
+        "dask.dataframe", reason="Dask DataFrames need dask[dataframe]"
+    )
     X, y = make_regression(n_samples=800, n_features=4, noise=1.0, random_state=0)
     y = (y - y.mean()) / y.std()
     frame = pd.DataFrame(X, columns=["a", "b", "c", "d"]).assign(target=y)
     dframe = dd.from_pandas(frame, npartitions=4)
     X_dask, y_dask = dframe[["a", "b", "c", "d"]], dframe["target"]
 
-    reg = FirstNetRegressor(hidden_layer_sizes=(16,), random_state=0, learning_rate_init=0.01)
+    reg = FirstNetRegressor(
+        hidden_layer_sizes=(16,), random_state=0, learning_rate_init=0.01
+    )
     skdask.fit_incremental(reg, X_dask, y_dask, epochs=10, random_state=0)
     assert list(reg.feature_names_in_) == ["a", "b", "c", "d"]
 
     y_pred = skdask.predict(reg, X_dask)
     assert np.isnan(y_pred.shape[0])  # partition lengths are not computed up front
-    np.testing.assert_allclose(y_pred.compute(), reg.predict(frame[["a", "b", "c", "d"]]))
+    np.testing.assert_allclose(
+        y_pred.compute(), reg.predict(frame[["a", "b", "c", "d"]])
+    )
     assert reg.score(frame[["a", "b", "c", "d"]], y) > 0.5
 
 
@@ -391,7 +422,9 @@ def test_predict_and_predict_proba_map_over_blocks(client, fitted_classifier):
 def test_predict_multi_output_regressor(client):
     _, da = _import_dask()
     X, Y = make_regression(n_samples=300, n_features=5, n_targets=3, random_state=0)
-    reg = FirstNetRegressor(hidden_layer_sizes=(8,), max_iter=20, random_state=0).fit(X, Y)
+    reg = FirstNetRegressor(hidden_layer_sizes=(8,), max_iter=20, random_state=0).fit(
+        X, Y
+    )
     y_pred = skdask.predict(reg, da.from_array(X, chunks=(100, -1)))
     assert y_pred.shape == (300, 3)
     np.testing.assert_allclose(y_pred.compute(), reg.predict(X), rtol=1e-6)
