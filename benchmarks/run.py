@@ -202,9 +202,7 @@ def full_workloads():
             targets=(
                 Target("sknn", "vs_sklearn_f64", ">=2.6x vs sklearn-f64", minimum=2.6),
                 Target("sknn", "vs_sklearn_f32", ">=1.5x vs sklearn-f32", minimum=1.5),
-                Target(
-                    "sknn-f64", "vs_sklearn_f64", ">1x vs sklearn-f64", minimum=1.0
-                ),
+                Target("sknn-f64", "vs_sklearn_f64", ">1x vs sklearn-f64", minimum=1.0),
             ),
         ),
         Workload(
@@ -247,9 +245,7 @@ def full_workloads():
             n_predict=1_000_000,
             targets=(
                 Target("sknn", "peak_extra_mib", "<=64 MiB extra", maximum=64.0),
-                Target(
-                    "sknn", "vs_sklearn_f32", "time <= sklearn-f32", minimum=1.0
-                ),
+                Target("sknn", "vs_sklearn_f32", "time <= sklearn-f32", minimum=1.0),
             ),
         ),
     ]
@@ -379,11 +375,13 @@ def torch_is_available():
 class TorchReference:
     """A plain PyTorch training loop with the same network, Adam and batches.
 
-    It is a speed reference only: no L2 penalty, float32, CPU.
+    It is a speed reference only: no L2 penalty, float32, CPU, ``threads``
+    intra-op threads (PyTorch's own pool, which threadpoolctl may not reach).
     """
 
-    def __init__(self, workload):
+    def __init__(self, workload, threads=1):
         self.workload = workload
+        self.threads = threads
 
     def _network(self, torch):
         sizes = (self.workload.n_features, *self.workload.hidden)
@@ -397,6 +395,7 @@ class TorchReference:
     def fit(self, X, y):
         import torch
 
+        torch.set_num_threads(self.threads)
         torch.manual_seed(SEED)
         inputs = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32))
         if self.workload.task == "regression":
@@ -443,8 +442,11 @@ class TorchReference:
         return accuracy_score(y, self.predict(X))
 
 
-def systems_for(workload, include_torch=None):
-    """The systems timed on ``workload``; references first."""
+def systems_for(workload, include_torch=None, threads=1):
+    """The systems timed on ``workload``; references first.
+
+    ``include_torch=None`` adds the PyTorch reference when torch is importable.
+    """
     systems = [
         System("sklearn-f64", np.float64, build_sklearn),
         System("sklearn-f32", np.float32, build_sklearn),
@@ -457,7 +459,9 @@ def systems_for(workload, include_torch=None):
     if include_torch is None:
         include_torch = torch_is_available()
     if include_torch and not workload.n_predict:
-        systems.append(System("torch", np.float32, TorchReference))
+        systems.append(
+            System("torch", np.float32, lambda w: TorchReference(w, threads))
+        )
     return systems
 
 
@@ -674,9 +678,37 @@ def run_predict_workload(workload, systems):
     return [{column: row[column] for column in PREDICT_COLUMNS} for row in rows]
 
 
-def run_workload(workload, gemm_peak_gflops, include_torch=None):
-    """Run one workload with its default systems; return its table rows."""
-    systems = systems_for(workload, include_torch=include_torch)
+def run_workload(workload, gemm_peak_gflops, include_torch=None, threads=1):
+    """Run one workload with its default systems.
+
+    Parameters
+    ----------
+    workload : Workload
+        The problem to run, e.g. one of ``full_workloads()``.
+    gemm_peak_gflops : float
+        This machine's float32 matrix-product peak, from ``measure_gemm_peak``.
+    include_torch : bool or None, default=None
+        Whether to add the PyTorch reference row; None adds it when torch is
+        importable (never for the prediction workload).
+    threads : int, default=1
+        Threads for the PyTorch reference; BLAS threads are limited by the
+        caller with ``threadpool_limits``.
+
+    Returns
+    -------
+    rows : list of dict
+        One row per system, keyed by ``PREDICT_COLUMNS`` for the prediction
+        workload and by ``TRAIN_COLUMNS`` otherwise.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> tiny = replace(quick_workloads()[0], n_train=100, epochs=1)
+    >>> rows = run_workload(tiny, gemm_peak_gflops=100.0, include_torch=False)
+    >>> [row["system"] for row in rows]
+    ['sklearn-f64', 'sklearn-f32', 'sknn']
+    """
+    systems = systems_for(workload, include_torch=include_torch, threads=threads)
     if workload.n_predict:
         return run_predict_workload(workload, systems)
     return run_training_workload(workload, systems, gemm_peak_gflops)
@@ -695,7 +727,7 @@ def format_cell(column, value):
     if column == "peak_fraction":
         return f"{100 * value:.1f}%"
     if column in ("fit_s", "predict_s"):
-        return f"{value:.3g}"
+        return f"{value:#.3g}"
     if column in ("gflops", "us_per_step", "peak_extra_mib"):
         return f"{value:.1f}"
     if column == "score":
@@ -737,7 +769,8 @@ def blas_description():
             if info.get(key):
                 details.append(f"{key} {info[key]}")
         lines.append(
-            f"{name} ({info.get('user_api')}): " + ", ".join(details)
+            f"{name} ({info.get('user_api')}): "
+            + ", ".join(details)
             + f" [{Path(info.get('filepath', '')).name}]"
         )
     return lines
@@ -855,7 +888,12 @@ def main(argv=None):
         sections = []
         for workload in workloads:
             start = time.perf_counter()
-            rows = run_workload(workload, gemm_peak, include_torch=include_torch)
+            rows = run_workload(
+                workload,
+                gemm_peak,
+                include_torch=include_torch,
+                threads=arguments.threads,
+            )
             section = workload_section(workload, rows)
             elapsed = time.perf_counter() - start
             print(f"{section}\n\n({elapsed:.0f} s)\n", flush=True)
