@@ -35,9 +35,12 @@ class Loss:
         return np.subtract(A, Y, out=out)
 
 
+_EPSILON = {np.dtype(t): np.finfo(t).eps for t in (np.float32, np.float64)}
+
+
 def _negative_log(probabilities):
     # -log(p), with p floored at eps: one confident mistake costs -log(eps), not inf
-    np.maximum(probabilities, np.finfo(probabilities.dtype).eps, out=probabilities)
+    np.maximum(probabilities, _EPSILON[probabilities.dtype], out=probabilities)
     np.log(probabilities, out=probabilities)
     return np.negative(probabilities, out=probabilities)
 

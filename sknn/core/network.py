@@ -8,9 +8,9 @@ the L2 penalty are then single calls over the whole vector, whatever the depth.
 
 Backpropagation, for a loss L averaged with sample weights ``s`` (sum ``S``):
 
-    delta_out = s * (A_out - Y)               (see losses.py for why A - Y)
-    dL/dW_i   = (A_{i-1}^T delta_i + alpha W_i) / S
-    dL/db_i   = sum over rows of delta_i / S
+    delta_out = (s / S) * (A_out - Y)         (see losses.py for why A - Y)
+    dL/dW_i   = A_{i-1}^T delta_i + (alpha / S) W_i
+    dL/db_i   = sum over rows of delta_i
     delta_i-1 = (delta_i W_i^T) * f'_{i-1}(Z_{i-1})
 """
 
@@ -53,15 +53,11 @@ class Network:
         self.output_activation = OUTPUT_ACTIVATIONS[output_activation]
         self.dtype = np.dtype(dtype)
         self.shapes = list(pairwise(self.layer_sizes))
+        self.n_layers = len(self.shapes)  # weight layers: hidden layers + 1
         self.n_weights = sum(fan_in * fan_out for fan_in, fan_out in self.shapes)
         self.n_params = self.n_weights + sum(self.layer_sizes[1:])
         self.params = np.zeros(self.n_params, dtype=self.dtype)
         self.weights, self.biases = self.layer_views(self.params)
-
-    @property
-    def n_layers(self):
-        """Number of weight layers (hidden layers + 1)."""
-        return len(self.shapes)
 
     def layer_views(self, flat):
         """Per-layer ``(weights, biases)`` views into a vector shaped as ``params``."""
@@ -114,16 +110,17 @@ class Network:
                 layer_input = A
 
     def backward(self, X, ws, delta):
-        """Fill ``ws.grad`` with the unscaled gradient, from the output ``delta``."""
+        """Fill ``ws.grad`` with the data gradient, from the output ``delta``."""
         n = X.shape[0]
+        # np.add.reduce(delta, axis=0) is delta.sum(axis=0) without its Python wrapper
         for i in range(self.n_layers - 1, -1, -1):
             if i == 0:
                 matmul = _sparse_matmul if sp.issparse(X) else np.dot
                 matmul(X.T, delta, out=ws.grad_weights[0])
-                delta.sum(axis=0, out=ws.grad_biases[0])
+                np.add.reduce(delta, axis=0, out=ws.grad_biases[0])
                 break
             np.dot(ws.layer_output(i - 1, n).T, delta, out=ws.grad_weights[i])
-            delta.sum(axis=0, out=ws.grad_biases[i])
+            np.add.reduce(delta, axis=0, out=ws.grad_biases[i])
             previous = np.dot(delta, self.weights[i].T, out=ws.deltas[i - 1][:n])
             if ws.dropout[i - 1] > 0:
                 previous *= ws.masks[i - 1][:n]
@@ -142,19 +139,21 @@ class Network:
         output = self.forward(X, ws, rng)
         data_loss = loss.mean(Y, output, sample_weight)
         delta = loss.delta(Y, output, out=ws.deltas[-1][:n])
+        # scaling delta (batch x outputs) by s/S here is cheaper than scaling the
+        # whole gradient vector after backpropagation, and gives the same result
         if sample_weight is None:
             weight_sum = n
+            delta *= 1.0 / n
         else:
             weight_sum = float(sample_weight.sum())
-            delta *= sample_weight[:, None]
+            delta *= (sample_weight / weight_sum)[:, None]
         self.backward(X, ws, delta)
-        penalty = 0.0
-        if alpha:
-            weights = self.params[: self.n_weights]
-            penalty = 0.5 * alpha * float(weights @ weights)
-            ws.grad[: self.n_weights] += alpha * weights
-        ws.grad *= 1.0 / weight_sum
-        return data_loss + penalty / weight_sum
+        if not alpha:
+            return data_loss
+        weights = self.params[: self.n_weights]
+        penalty = np.multiply(weights, alpha / weight_sum, out=ws.penalty_gradient)
+        ws.grad[: self.n_weights] += penalty
+        return data_loss + 0.5 * float(penalty @ weights)
 
 
 class Workspace:
@@ -182,6 +181,7 @@ class Workspace:
         self.dropped = [np.empty_like(m) if m is not None else None for m in self.masks]
         self.grad = np.zeros(network.n_params, dtype)
         self.grad_weights, self.grad_biases = network.layer_views(self.grad)
+        self.penalty_gradient = np.empty(network.n_weights, dtype)
 
     def layer_output(self, i, n):
         """What layer ``i`` passes on: its activations, after dropout if any."""

@@ -11,6 +11,8 @@ biases: ``decay_slice`` selects the weights in ``params``, as the network lays
 them out.
 """
 
+import math
+
 import numpy as np
 
 
@@ -66,7 +68,7 @@ class Adam:
     def _step_size(self):
         # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t): the bias correction of m and v
         t = self.t
-        return self.learning_rate * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        return self.learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
 
     def step(self, params, grad):
         self._moments(grad)
