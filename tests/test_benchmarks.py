@@ -34,7 +34,8 @@ def test_smallest_training_workload_fills_every_column(bench):
     tiny = workload(bench, "W1", n_train=120, n_features=6, epochs=2)
     rows = bench.run_workload(tiny, gemm_peak_gflops=100.0, include_torch=False)
 
-    assert [row["system"] for row in rows] == ["sklearn-f64", "sklearn-f32", "sknn"]
+    systems = [row["system"] for row in rows]
+    assert systems == ["sklearn-f64", "sklearn-f32", "sknn", "sknn-f32-input"]
     for row in rows:
         assert tuple(row) == bench.TRAIN_COLUMNS
         assert row["workload"] == "W1"
@@ -62,7 +63,8 @@ def test_large_prediction_workload_reports_memory(bench):
     )
     rows = bench.run_workload(tiny, gemm_peak_gflops=100.0, include_torch=False)
 
-    assert [row["system"] for row in rows] == ["sklearn-f64", "sklearn-f32", "sknn"]
+    systems = [row["system"] for row in rows]
+    assert systems == ["sklearn-f64", "sklearn-f32", "sknn", "sknn-f32-input"]
     for row in rows:
         assert tuple(row) == bench.PREDICT_COLUMNS
         assert row["n_rows"] == 2_000
