@@ -182,6 +182,20 @@ class Workspace:
         self.grad = np.zeros(network.n_params, dtype)
         self.grad_weights, self.grad_biases = network.layer_views(self.grad)
         self.penalty_gradient = np.empty(network.n_weights, dtype)
+        self.inputs = self.targets = None  # minibatch buffers, made by the first gather
+
+    def gather(self, X, Y, rows):
+        """The minibatch ``X[rows], Y[rows]``: views for a slice, else copies into
+        reused buffers, so a shuffled epoch allocates nothing per step."""
+        if isinstance(rows, slice) or sp.issparse(X):
+            return X[rows], Y[rows]
+        if self.inputs is None:
+            batch_size = self.Z[0].shape[0]
+            self.inputs = np.empty((batch_size, X.shape[1]), X.dtype)
+            self.targets = np.empty((batch_size, Y.shape[1]), Y.dtype)
+        n = len(rows)
+        inputs = X.take(rows, axis=0, out=self.inputs[:n])
+        return inputs, Y.take(rows, axis=0, out=self.targets[:n])
 
     def layer_output(self, i, n):
         """What layer ``i`` passes on: its activations, after dropout if any."""

@@ -168,7 +168,7 @@ class Trainer:
         total_loss = total_weight = 0.0
         rng = self.rng if self.shuffle else None
         for rows in minibatches(X.shape[0], ws.Z[0].shape[0], rng):
-            X_batch, Y_batch = X[rows], Y[rows]
+            X_batch, Y_batch = ws.gather(X, Y, rows)
             weights = None if sample_weight is None else sample_weight[rows]
             batch_weight = X_batch.shape[0] if weights is None else float(weights.sum())
             if batch_weight == 0:
