@@ -419,10 +419,8 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         # warm_start: fresh optimizer with the current parameters, history continues
         trainer = self._new_trainer(network, rng, dropout, batch_size)
         trainer.history = list(previous.history)
-        trainer.samples_seen, trainer.n_epochs = (
-            previous.samples_seen,
-            previous.n_epochs,
-        )
+        trainer.samples_seen = previous.samples_seen
+        trainer.n_epochs = previous.n_epochs
         return trainer
 
     def _split_validation(self, X, Y, y, sample_weight, rng, encoder):
@@ -478,11 +476,9 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 ConvergenceWarning,
             )
         elif reason == "interrupted":
-            kept = (
-                "the best ones on the validation set"
-                if self.early_stopping
-                else ("those of the last completed epoch")
-            )
+            kept = "those of the last completed epoch"
+            if self.early_stopping:
+                kept = "the best ones on the validation set"
             warnings.warn(f"Training interrupted by user: kept the weights, {kept}.")
         elif reason == "plateau" and self.verbose:
             watched = "Validation score" if self.early_stopping else "Training loss"
