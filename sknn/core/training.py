@@ -178,7 +178,8 @@ class Trainer:
             )
             if not math.isfinite(batch_loss):
                 raise Diverged
-            self._clip(ws.grad)
+            if self.max_grad_norm is not None:
+                self._clip(ws.grad)
             self.optimizer.step(self.network.params, ws.grad)
             total_loss += batch_loss * batch_weight
             total_weight += batch_weight
@@ -188,8 +189,6 @@ class Trainer:
 
     def _clip(self, grad):
         # g <- g * max_norm / ||g|| when ||g|| > max_norm: same direction, bounded step
-        if self.max_grad_norm is None:
-            return
         norm = math.sqrt(float(grad @ grad))
         if norm > self.max_grad_norm:
             grad *= self.max_grad_norm / norm
