@@ -142,6 +142,60 @@ def test_optimizers_minimise_a_quadratic(name):
     np.testing.assert_allclose(_quadratic_steps(optimizer), 3.0, atol=0.05)
 
 
+def _reference_optimizer(name, params):
+    # scikit-learn's own optimizers, the ones its MLP uses, updating a list of arrays
+    from sklearn.neural_network._stochastic_optimizers import (
+        AdamOptimizer,
+        SGDOptimizer,
+    )
+
+    if name == "adam":
+        return AdamOptimizer([params], learning_rate_init=0.01)
+    return SGDOptimizer(
+        [params], learning_rate_init=0.01, momentum=0.8, nesterov=name == "nesterov"
+    )
+
+
+@pytest.mark.parametrize("name", ["adam", "nesterov", "momentum"])
+def test_optimizer_steps_match_scikit_learn(name):
+    rng = np.random.default_rng(0)
+    if name == "adam":
+        optimizer = OPTIMIZERS["adam"](50, np.float64, 0.01)
+    else:
+        optimizer = OPTIMIZERS["sgd"](
+            50, np.float64, 0.01, momentum=0.8, nesterov=name == "nesterov"
+        )
+    params = rng.normal(size=50)
+    expected = params.copy()
+    reference = _reference_optimizer(name, expected)
+    for _ in range(20):
+        grad = rng.normal(size=50)
+        optimizer.step(params, grad)
+        reference.update_params([expected], [grad])
+    np.testing.assert_allclose(params, expected, rtol=1e-12)
+
+
+def test_rmsprop_steps_by_the_bias_corrected_root_mean_square():
+    rng = np.random.default_rng(0)
+    optimizer = OPTIMIZERS["rmsprop"](5, np.float64, 0.01, beta_2=0.9)
+    params, expected, v = np.zeros(5), np.zeros(5), np.zeros(5)
+    for t in range(1, 6):
+        grad = rng.normal(size=5)
+        optimizer.step(params, grad)
+        # Adam's update with the gradient in place of its running mean
+        v = 0.9 * v + 0.1 * grad**2
+        expected -= 0.01 * np.sqrt(1 - 0.9**t) * grad / (np.sqrt(v) + 1e-8)
+    np.testing.assert_allclose(params, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_optimizers_update_float32_params_in_place(name):
+    params = np.zeros(4, dtype=np.float32)
+    optimizer = OPTIMIZERS[name](4, np.float32, 0.1)
+    optimizer.step(params, np.ones(4, dtype=np.float32))
+    assert params.dtype == np.float32 and (params < 0).all()
+
+
 def test_sgd_without_momentum_is_plain_gradient_descent():
     optimizer = OPTIMIZERS["sgd"](2, np.float64, 0.1, momentum=0.0, nesterov=False)
     params = np.array([1.0, -2.0])

@@ -1,10 +1,11 @@
 """Optimizers, sorted in order of increasing complexity.
 
 Each one updates the flat parameter vector ``params`` in place from the flat
-gradient ``grad`` in a handful of whole-vector NumPy calls, whatever the number
-of layers. ``learning_rate`` is an attribute that the learning-rate schedule
-(:mod:`sknn.core.schedules`) may change between epochs. Deciding when to stop
-is never an optimizer's job: see :mod:`sknn.core.training`.
+gradient ``grad`` in a handful of whole-vector NumPy and BLAS calls, whatever
+the number of layers, without allocating. ``learning_rate`` is an attribute
+that the learning-rate schedule (:mod:`sknn.core.schedules`) may change between
+epochs. Deciding when to stop is never an optimizer's job: see
+:mod:`sknn.core.training`.
 
 ``weight_decay`` (AdamW) needs to know which entries are weights and which are
 biases: ``decay_slice`` selects the weights in ``params``, as the network lays
@@ -14,6 +15,8 @@ them out.
 import math
 
 import numpy as np
+
+from .blas import axpy
 
 
 class SGD:
@@ -28,18 +31,21 @@ class SGD:
     def step(self, params, grad):
         # v <- mu v - lr g
         self.velocity *= self.momentum
-        self.velocity -= self.learning_rate * grad
+        axpy(-self.learning_rate, grad, self.velocity)
         if self.nesterov:
             # p <- p + mu v - lr g: look ahead along the new velocity
-            params += self.momentum * self.velocity
-            params -= self.learning_rate * grad
+            axpy(self.momentum, self.velocity, params)
+            axpy(-self.learning_rate, grad, params)
         else:
             # p <- p + v
-            params += self.velocity
+            axpy(1.0, self.velocity, params)
 
 
 class Adam:
-    """Adam (Kingma & Ba, 2015), with the bias correction folded into the step size."""
+    """Adam (Kingma & Ba, 2015), with the bias correction folded into the step size.
+
+    Each step is nine passes over the parameters, none of which allocates.
+    """
 
     def __init__(
         self, n_params, dtype, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-8
@@ -53,17 +59,16 @@ class Adam:
         self.second_moment = np.zeros(n_params, dtype=dtype)
         self._scratch = np.zeros(n_params, dtype=dtype)
 
-    def _moments(self, grad):
-        # m <- b1 m + (1 - b1) g = b1 (m - g) + g, and likewise v with g^2: in place
-        self.t += 1
-        m, v, g2 = self.first_moment, self.second_moment, self._scratch
-        m -= grad
-        m *= self.beta_1
-        m += grad
-        np.multiply(grad, grad, out=g2)
-        v -= g2
-        v *= self.beta_2
-        v += g2
+    def _update_first_moment(self, grad):
+        # m <- b1 m + (1 - b1) g, written m + (1 - b1)(g - m) to update m in place
+        np.subtract(grad, self.first_moment, out=self._scratch)
+        return axpy(1 - self.beta_1, self._scratch, self.first_moment)
+
+    def _update_second_moment(self, grad):
+        # v <- b2 v + (1 - b2) g^2 = v + (1 - b2)(g^2 - v)
+        g2_minus_v = np.multiply(grad, grad, out=self._scratch)
+        g2_minus_v -= self.second_moment
+        return axpy(1 - self.beta_2, g2_minus_v, self.second_moment)
 
     def _step_size(self):
         # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t): the bias correction of m and v
@@ -71,13 +76,14 @@ class Adam:
         return self.learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
 
     def step(self, params, grad):
-        self._moments(grad)
+        self.t += 1
+        m = self._update_first_moment(grad)
+        v = self._update_second_moment(grad)
         # p <- p - lr_t m / (sqrt(v) + eps)
-        np.sqrt(self.second_moment, out=self._scratch)
-        self._scratch += self.epsilon
-        np.divide(self.first_moment, self._scratch, out=self._scratch)
-        self._scratch *= self._step_size()
-        params -= self._scratch
+        direction = np.sqrt(v, out=self._scratch)
+        direction += self.epsilon
+        np.divide(m, direction, out=direction)
+        axpy(-self._step_size(), direction, params)
 
 
 class RMSProp(Adam):
@@ -89,6 +95,11 @@ class RMSProp(Adam):
 
     def __init__(self, n_params, dtype, learning_rate, beta_2=0.999, epsilon=1e-8):
         super().__init__(n_params, dtype, learning_rate, 0.0, beta_2, epsilon)
+        self.first_moment = None  # the gradient stands in for it
+
+    def _update_first_moment(self, grad):
+        # beta_1 = 0: the "first moment" is the gradient itself
+        return grad
 
 
 class AdamW(Adam):
