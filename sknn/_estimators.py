@@ -182,7 +182,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         X, y = self._validate_input(X, y, incremental, reset=first_call)
         Y, encoder = self._encode_targets(y, first_call, incremental)
         sample_weight = self._sample_weight(sample_weight, X, y, incremental)
-        X = self._to_compute_dtype(X)
+        X = self._training_input(X)
         Y = Y.astype(self._compute_dtype)
 
         layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
@@ -255,20 +255,30 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             attributes.update(_label_binarizer=encoder, classes_=encoder.classes_)
         return attributes
 
-    def _to_compute_dtype(self, X):
-        # one contiguous copy at most, made once per fit, never inside the loop
+    def _training_input(self, X):
+        """``X`` as training reads it, checked to fit in the compute dtype.
+
+        Minibatch solvers read a dense, C-contiguous ``X`` in place and convert
+        each batch as they gather it, so a float64 ``X`` is never copied whole.
+        Sparse ``X`` and L-BFGS's full batches are converted once, here.
+        """
+        dtype = self._compute_dtype
         with np.errstate(over="ignore"):  # overflow is reported below, in words
             if sp.issparse(X):
-                X = X.tocsr().astype(self._compute_dtype, copy=False)
+                X = X.tocsr().astype(dtype, copy=False)
                 values = X.data
+            elif self.solver == "lbfgs" or not X.flags.c_contiguous:
+                X = values = np.ascontiguousarray(X, dtype=dtype)
             else:
-                X = values = np.ascontiguousarray(X, dtype=self._compute_dtype)
-            # X was checked finite already, so only a cast overflow to +-inf is
-            # possible: min and max find it without a temporary the size of X
-            if values.size and not np.isfinite([values.min(), values.max()]).all():
+                values = X
+            # X was checked finite already, so values too large for the compute
+            # dtype are the only problem: min and max find them without a copy
+            if values.size and np.abs([values.min(), values.max()]).max() > (
+                np.finfo(dtype).max
+            ):
                 raise ValueError(
                     f"X has values too large for dtype={self.dtype!r} (largest finite "
-                    f"value {np.finfo(self._compute_dtype).max:.3g}): scale X, e.g. "
+                    f"value {np.finfo(dtype).max:.3g}): scale X, e.g. "
                     "with StandardScaler, or use dtype='float64'."
                 )
         return X

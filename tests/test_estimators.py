@@ -176,6 +176,21 @@ def test_sparse_input_matches_dense(iris):
     )
 
 
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_training_converts_batches_as_a_converted_copy_of_X_would(iris, shuffle):
+    # float64 X is read in place and each batch converted to float32 on the way:
+    # the model must be the one trained on X converted whole, whatever the layout
+    X, y = iris
+    params = dict(hidden_layer_sizes=(8,), batch_size=32, max_iter=5, shuffle=shuffle)
+    reference = FirstNetClassifier(**params, random_state=0).fit(
+        X.astype(np.float32), y
+    )
+    for layout in (X, np.asfortranarray(X), np.repeat(X, 2, axis=1)[:, ::2]):
+        model = FirstNetClassifier(**params, random_state=0).fit(layout, y)
+        for W, W_ref in zip(model.coefs_, reference.coefs_):
+            np.testing.assert_array_equal(W, W_ref)
+
+
 def test_string_labels_and_pandas_feature_names(iris):
     pd = pytest.importorskip("pandas", reason="pandas input needs pandas")
     X, y = iris

@@ -166,7 +166,7 @@ class Workspace:
     """
 
     def __init__(self, network, batch_size, dropout):
-        dtype = network.dtype
+        dtype = self.dtype = network.dtype
         widths = network.layer_sizes[1:]
         self.dropout = list(dropout) + [0.0]
         self.Z = [np.empty((batch_size, w), dtype) for w in widths]
@@ -184,21 +184,41 @@ class Workspace:
         self.grad_weights, self.grad_biases = network.layer_views(self.grad)
         # delta summed over rows is ones @ delta: a BLAS product, faster than a sum
         self.ones = np.ones(batch_size, dtype)
-        self.inputs = self.targets = None  # minibatch buffers, made by the first gather
+        self._buffers = {}  # minibatch inputs and targets, made by the first gather
 
     def gather(self, X, Y, rows):
-        """The minibatch ``X[rows], Y[rows]``: views for a slice, else copies into
-        reused buffers, so a shuffled epoch allocates nothing per step."""
-        if isinstance(rows, slice) or sp.issparse(X):
+        """The minibatch ``X[rows], Y[rows]``, its inputs in the network's dtype.
+
+        Contiguous rows already in that dtype are returned as views; other rows are
+        copied, and converted, into buffers reused across steps. So a shuffled
+        epoch allocates nothing, and a float64 ``X`` is never converted whole.
+        """
+        if sp.issparse(X) or (isinstance(rows, slice) and X.dtype == self.dtype):
             return X[rows], Y[rows]
-        if self.inputs is None:
-            batch_size = self.Z[0].shape[0]
-            self.inputs = np.empty((batch_size, X.shape[1]), X.dtype)
-            self.targets = np.empty((batch_size, Y.shape[1]), Y.dtype)
+        if isinstance(rows, slice):
+            batch = X[rows]
+            inputs = self._rows_buffer("inputs", len(batch), X.shape[1], self.dtype)
+            np.copyto(inputs, batch)
+            return inputs, Y[rows]
         n = len(rows)
+        targets = self._rows_buffer("targets", n, Y.shape[1], Y.dtype)
         # mode="clip" (rows are valid) spares take() a buffered copy for bounds checks
-        inputs = X.take(rows, axis=0, out=self.inputs[:n], mode="clip")
-        return inputs, Y.take(rows, axis=0, out=self.targets[:n], mode="clip")
+        Y.take(rows, axis=0, out=targets, mode="clip")
+        inputs = self._rows_buffer("inputs", n, X.shape[1], self.dtype)
+        if X.dtype == self.dtype:
+            return X.take(rows, axis=0, out=inputs, mode="clip"), targets
+        # gathering in X's dtype, then converting, is faster than take() converting
+        staged = self._rows_buffer("staged", n, X.shape[1], X.dtype)
+        np.copyto(inputs, X.take(rows, axis=0, out=staged, mode="clip"))
+        return inputs, targets
+
+    def _rows_buffer(self, name, n, width, dtype):
+        """The first ``n`` rows of a ``(batch_size, width)`` buffer, made once."""
+        buffer = self._buffers.get(name)
+        if buffer is None:
+            shape = (self.Z[0].shape[0], width)
+            buffer = self._buffers[name] = np.empty(shape, dtype)
+        return buffer[:n]
 
     def layer_output(self, i, n):
         """What layer ``i`` passes on: its activations, after dropout if any."""
