@@ -810,7 +810,25 @@ def environment_lines(threads, gemm_peak_gflops, quick):
         f"scikit-learn {sklearn.__version__}, sknn {sknn_version}",
     ]
     lines += [f"- thread pool: {line}" for line in blas_description()]
+    lines.append(f"- BLAS environment variables: {blas_environment()}")
     return lines
+
+
+def blas_environment():
+    """The variables that change which BLAS kernels run, and how many threads.
+
+    OPENBLAS_CORETYPE forces one CPU's kernels (e.g. Haswell's AVX2 ones on a
+    CPU with AVX-512), which changes every system's matrix-product speed.
+    """
+    names = (
+        "OPENBLAS_CORETYPE",
+        "OPENBLAS_L2_SIZE",
+        "OPENBLAS_NUM_THREADS",
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+    )
+    found = [f"{name}={os.environ[name]}" for name in names if name in os.environ]
+    return ", ".join(found) or "none set"
 
 
 def load_average():

@@ -87,3 +87,17 @@ def test_unknown_workload_is_refused(bench):
     arguments = bench.parse_arguments(["--only", "W9"])
     with pytest.raises(SystemExit, match="W9"):
         bench.select_workloads(arguments)
+
+
+def test_header_names_the_variables_that_pick_blas_kernels(bench, monkeypatch):
+    for name in ("CORETYPE", "L2_SIZE", "NUM_THREADS"):
+        monkeypatch.delenv("OPENBLAS_" + name, raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("MKL_NUM_THREADS", raising=False)
+    assert bench.blas_environment() == "none set"
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    expected = "OPENBLAS_CORETYPE=Haswell, OPENBLAS_NUM_THREADS=1"
+    assert bench.blas_environment() == expected
+    lines = bench.environment_lines(threads=1, gemm_peak_gflops=100.0, quick=True)
+    assert lines[-1] == "- BLAS environment variables: " + bench.blas_environment()
