@@ -5,12 +5,11 @@ This package never imports scikit-learn. Read it in this order:
 1. ``activations.py``  f(Z) and its derivative, one class each
 2. ``losses.py``       each loss with its output activation; why dL/dZ = A - Y
 3. ``initializers.py`` how the first weights are drawn
-4. ``blas.py``         y += a x in one pass, for updates over every parameter
-5. ``network.py``      flat parameters, forward, backward, dropout, predict
-6. ``optimizers.py``   SGD < RMSProp < Adam < AdamW, updating the flat vector
-7. ``schedules.py``    learning rate between epochs
-8. ``training.py``     the epoch loop and when to stop
-9. ``lbfgs.py``        full-batch training through SciPy
+4. ``network.py``      flat parameters, forward, backward, dropout, predict
+5. ``optimizers.py``   SGD < RMSProp < Adam < AdamW, updating the flat vector
+6. ``schedules.py``    learning rate between epochs
+7. ``training.py``     the epoch loop and when to stop
+8. ``lbfgs.py``        full-batch training through SciPy
 
 Symbols used throughout:
 

@@ -20,7 +20,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from .blas import axpy
 
 
 def _sparse_matmul(A, B, out):
@@ -153,8 +152,9 @@ class Network:
             return data_loss
         # dL/dW += (alpha / S) W, and the loss gains alpha ||W||^2 / (2 S)
         weights = self.params[: self.n_weights]
-        axpy(alpha / weight_sum, weights, ws.grad[: self.n_weights])
-        return data_loss + 0.5 * alpha / weight_sum * float(weights @ weights)
+        penalty = np.multiply(weights, alpha / weight_sum, out=ws.penalty_gradient)
+        ws.grad[: self.n_weights] += penalty
+        return data_loss + 0.5 * float(penalty @ weights)
 
 
 class Workspace:
@@ -182,6 +182,7 @@ class Workspace:
         self.dropped = [np.empty_like(m) if m is not None else None for m in self.masks]
         self.grad = np.zeros(network.n_params, dtype)
         self.grad_weights, self.grad_biases = network.layer_views(self.grad)
+        self.penalty_gradient = np.empty(network.n_weights, dtype)
         # delta summed over rows is ones @ delta: a BLAS product, faster than a sum
         self.ones = np.ones(batch_size, dtype)
         self._buffers = {}  # minibatch inputs and targets, made by the first gather

@@ -1,11 +1,15 @@
 """Optimizers, sorted in order of increasing complexity.
 
 Each one updates the flat parameter vector ``params`` in place from the flat
-gradient ``grad`` in a handful of whole-vector NumPy and BLAS calls, whatever
-the number of layers, without allocating. ``learning_rate`` is an attribute
-that the learning-rate schedule (:mod:`sknn.core.schedules`) may change between
-epochs. Deciding when to stop is never an optimizer's job: see
-:mod:`sknn.core.training`.
+gradient ``grad`` in a handful of whole-vector NumPy calls, whatever the number
+of layers, without allocating. ``learning_rate`` is an attribute that the
+learning-rate schedule (:mod:`sknn.core.schedules`) may change between epochs.
+Deciding when to stop is never an optimizer's job: see :mod:`sknn.core.training`.
+
+BLAS's one-pass ``y += a x`` (``axpy``) would save a few passes, but SciPy's
+wheels bundle their own OpenBLAS, whose thread pool then fights NumPy's for the
+cores: with two threads, fits ran 10-100x slower. Every product and update of
+the training step therefore goes through NumPy.
 
 ``weight_decay`` (AdamW) needs to know which entries are weights and which are
 biases: ``decay_slice`` selects the weights in ``params``, as the network lays
@@ -16,8 +20,6 @@ import math
 
 import numpy as np
 
-from .blas import axpy
-
 
 class SGD:
     """Stochastic gradient descent with (Nesterov) momentum, as scikit-learn's 'sgd'."""
@@ -27,25 +29,24 @@ class SGD:
         self.momentum = momentum
         self.nesterov = nesterov
         self.velocity = np.zeros(n_params, dtype=dtype)
+        self._scratch = np.zeros(n_params, dtype=dtype)
 
     def step(self, params, grad):
         # v <- mu v - lr g
+        lr_grad = np.multiply(grad, self.learning_rate, out=self._scratch)
         self.velocity *= self.momentum
-        axpy(-self.learning_rate, grad, self.velocity)
+        self.velocity -= lr_grad
         if self.nesterov:
             # p <- p + mu v - lr g: look ahead along the new velocity
-            axpy(self.momentum, self.velocity, params)
-            axpy(-self.learning_rate, grad, params)
+            params -= lr_grad
+            params += np.multiply(self.velocity, self.momentum, out=self._scratch)
         else:
             # p <- p + v
-            axpy(1.0, self.velocity, params)
+            params += self.velocity
 
 
 class Adam:
-    """Adam (Kingma & Ba, 2015), with the bias correction folded into the step size.
-
-    Each step is nine passes over the parameters, none of which allocates.
-    """
+    """Adam (Kingma & Ba, 2015), with the bias correction folded into the step size."""
 
     def __init__(
         self, n_params, dtype, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-8
@@ -60,15 +61,20 @@ class Adam:
         self._scratch = np.zeros(n_params, dtype=dtype)
 
     def _update_first_moment(self, grad):
-        # m <- b1 m + (1 - b1) g, written m + (1 - b1)(g - m) to update m in place
-        np.subtract(grad, self.first_moment, out=self._scratch)
-        return axpy(1 - self.beta_1, self._scratch, self.first_moment)
+        # m <- b1 m + (1 - b1) g = b1 (m - g) + g: in place, no temporary
+        m = self.first_moment
+        m -= grad
+        m *= self.beta_1
+        m += grad
+        return m
 
     def _update_second_moment(self, grad):
-        # v <- b2 v + (1 - b2) g^2 = v + (1 - b2)(g^2 - v)
-        g2_minus_v = np.multiply(grad, grad, out=self._scratch)
-        g2_minus_v -= self.second_moment
-        return axpy(1 - self.beta_2, g2_minus_v, self.second_moment)
+        # v <- b2 v + (1 - b2) g^2 = b2 (v - g^2) + g^2
+        v, g2 = self.second_moment, np.multiply(grad, grad, out=self._scratch)
+        v -= g2
+        v *= self.beta_2
+        v += g2
+        return v
 
     def _step_size(self):
         # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t): the bias correction of m and v
@@ -80,10 +86,11 @@ class Adam:
         m = self._update_first_moment(grad)
         v = self._update_second_moment(grad)
         # p <- p - lr_t m / (sqrt(v) + eps)
-        direction = np.sqrt(v, out=self._scratch)
-        direction += self.epsilon
-        np.divide(m, direction, out=direction)
-        axpy(-self._step_size(), direction, params)
+        step = np.sqrt(v, out=self._scratch)
+        step += self.epsilon
+        np.divide(m, step, out=step)
+        step *= self._step_size()
+        params -= step
 
 
 class RMSProp(Adam):

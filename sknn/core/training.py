@@ -130,6 +130,8 @@ class Trainer:
     ):
         """Train for up to ``max_epochs`` epochs; return why training stopped.
 
+        ``X`` may be of any float dtype: each minibatch is converted to the
+        network's as it is gathered (see :meth:`Workspace.gather`).
         ``validation`` is ``(X_val, Y_val, w_val, score)`` with ``score(outputs)``
         returning a higher-is-better number; the best parameters seen on it are
         kept in ``best_params``. Each callback is called as ``callback(record)``
