@@ -315,7 +315,7 @@ def test_predict_is_chunk_invariant_and_float64():
     np.testing.assert_allclose(in_float32, whole, rtol=1e-5)
 
 
-def test_core_does_not_import_scikit_learn():
+def _core_imports():
     import ast
     import pathlib
 
@@ -324,7 +324,18 @@ def test_core_does_not_import_scikit_learn():
     for path in pathlib.Path(sknn.core.__file__).parent.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import | ast.ImportFrom):
-                names = [a.name for a in node.names] + [
-                    getattr(node, "module", "") or ""
-                ]
-                assert not any(n.startswith("sklearn") for n in names), path.name
+                names = [a.name for a in node.names]
+                yield path.name, names + [getattr(node, "module", "") or ""]
+
+
+def test_core_does_not_import_scikit_learn():
+    for module, names in _core_imports():
+        assert not any(n.startswith("sklearn") for n in names), module
+
+
+def test_core_calls_no_blas_but_numpys():
+    # SciPy's wheels bundle their own OpenBLAS: calling it between NumPy's matrix
+    # products makes the two thread pools fight for the cores (10-100x slower fits)
+    for module, names in _core_imports():
+        assert not any(n.startswith("scipy.linalg") for n in names), module
+        assert not ("scipy" in names and "linalg" in names), module
