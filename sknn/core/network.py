@@ -17,7 +17,6 @@ Backpropagation, for a loss L averaged with sample weights ``s`` (sum ``S``):
 from itertools import pairwise
 
 import numpy as np
-import scipy.sparse as sp
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 
@@ -26,6 +25,11 @@ def _sparse_matmul(A, B, out):
     # scipy.sparse products (X in the first layer only) cannot write into ``out``
     out[...] = A @ B
     return out
+
+
+def _matmul_for(X):
+    # isinstance is ~10x cheaper than scipy's issparse, which small steps would feel
+    return np.dot if isinstance(X, np.ndarray) else _sparse_matmul
 
 
 class Network:
@@ -95,7 +99,7 @@ class Network:
         """
         n = X.shape[0]
         layer_input = X
-        matmul = _sparse_matmul if sp.issparse(X) else np.dot
+        matmul = _matmul_for(X)
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
             Z = matmul(layer_input, W, out=ws.Z[i][:n])
             Z += b
@@ -115,7 +119,7 @@ class Network:
         ones = ws.ones[:n]
         for i in range(self.n_layers - 1, -1, -1):
             if i == 0:
-                matmul = _sparse_matmul if sp.issparse(X) else np.dot
+                matmul = _matmul_for(X)
                 matmul(X.T, delta, out=ws.grad_weights[0])
                 np.dot(ones, delta, out=ws.grad_biases[0])
                 break
@@ -185,7 +189,9 @@ class Workspace:
         self.penalty_gradient = np.empty(network.n_weights, dtype)
         # delta summed over rows is ones @ delta: a BLAS product, faster than a sum
         self.ones = np.ones(batch_size, dtype)
-        self._buffers = {}  # minibatch inputs and targets, made by the first gather
+        # minibatch inputs (and their rows in X's dtype) and targets: made by the
+        # first gather, which knows X's width and dtype
+        self._inputs = self._staged = self._targets = None
 
     def gather(self, X, Y, rows):
         """The minibatch ``X[rows], Y[rows]``, its inputs in the network's dtype.
@@ -194,32 +200,33 @@ class Workspace:
         copied, and converted, into buffers reused across steps. So a shuffled
         epoch allocates nothing, and a float64 ``X`` is never converted whole.
         """
-        if sp.issparse(X) or (isinstance(rows, slice) and X.dtype == self.dtype):
+        sparse = not isinstance(X, np.ndarray)
+        if sparse or (isinstance(rows, slice) and X.dtype == self.dtype):
             return X[rows], Y[rows]
+        if self._inputs is None:
+            self._make_batch_buffers(X, Y)
         if isinstance(rows, slice):
             batch = X[rows]
-            inputs = self._rows_buffer("inputs", len(batch), X.shape[1], self.dtype)
+            inputs = self._inputs[: len(batch)]
             np.copyto(inputs, batch)
             return inputs, Y[rows]
         n = len(rows)
-        targets = self._rows_buffer("targets", n, Y.shape[1], Y.dtype)
         # mode="clip" (rows are valid) spares take() a buffered copy for bounds checks
-        Y.take(rows, axis=0, out=targets, mode="clip")
-        inputs = self._rows_buffer("inputs", n, X.shape[1], self.dtype)
+        targets = Y.take(rows, axis=0, out=self._targets[:n], mode="clip")
         if X.dtype == self.dtype:
-            return X.take(rows, axis=0, out=inputs, mode="clip"), targets
+            return X.take(rows, axis=0, out=self._inputs[:n], mode="clip"), targets
         # gathering in X's dtype, then converting, is faster than take() converting
-        staged = self._rows_buffer("staged", n, X.shape[1], X.dtype)
-        np.copyto(inputs, X.take(rows, axis=0, out=staged, mode="clip"))
+        staged = X.take(rows, axis=0, out=self._staged[:n], mode="clip")
+        inputs = self._inputs[:n]
+        np.copyto(inputs, staged)
         return inputs, targets
 
-    def _rows_buffer(self, name, n, width, dtype):
-        """The first ``n`` rows of a ``(batch_size, width)`` buffer, made once."""
-        buffer = self._buffers.get(name)
-        if buffer is None:
-            shape = (self.Z[0].shape[0], width)
-            buffer = self._buffers[name] = np.empty(shape, dtype)
-        return buffer[:n]
+    def _make_batch_buffers(self, X, Y):
+        batch_size, width = self.Z[0].shape[0], X.shape[1]
+        self._inputs = np.empty((batch_size, width), self.dtype)
+        if X.dtype != self.dtype:
+            self._staged = np.empty((batch_size, width), X.dtype)
+        self._targets = np.empty((batch_size, Y.shape[1]), Y.dtype)
 
     def layer_output(self, i, n):
         """What layer ``i`` passes on: its activations, after dropout if any."""
