@@ -151,16 +151,25 @@ def _reference_optimizer(name, params):
 
     if name == "adam":
         return AdamOptimizer([params], learning_rate_init=0.01)
+    if name == "adam-edge":
+        # no momentum, a short memory and a large epsilon: the folded constants show
+        return AdamOptimizer(
+            [params], learning_rate_init=0.01, beta_1=0.0, beta_2=0.5, epsilon=0.1
+        )
     return SGDOptimizer(
         [params], learning_rate_init=0.01, momentum=0.8, nesterov=name == "nesterov"
     )
 
 
-@pytest.mark.parametrize("name", ["adam", "nesterov", "momentum"])
+@pytest.mark.parametrize("name", ["adam", "adam-edge", "nesterov", "momentum"])
 def test_optimizer_steps_match_scikit_learn(name):
     rng = np.random.default_rng(0)
     if name == "adam":
         optimizer = OPTIMIZERS["adam"](50, np.float64, 0.01)
+    elif name == "adam-edge":
+        optimizer = OPTIMIZERS["adam"](
+            50, np.float64, 0.01, beta_1=0.0, beta_2=0.5, epsilon=0.1
+        )
     else:
         optimizer = OPTIMIZERS["sgd"](
             50, np.float64, 0.01, momentum=0.8, nesterov=name == "nesterov"

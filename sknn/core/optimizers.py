@@ -46,7 +46,13 @@ class SGD:
 
 
 class Adam:
-    """Adam (Kingma & Ba, 2015), with the bias correction folded into the step size."""
+    """Adam (Kingma & Ba, 2015).
+
+    The moments are kept as decayed sums, ``grad_sum = m / (1 - b1)`` and
+    ``squared_grad_sum = v / (1 - b2)``: each then updates in two passes over
+    the vector instead of three, and their constant factors fold, with the bias
+    correction, into the step size and epsilon.
+    """
 
     def __init__(
         self, n_params, dtype, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-8
@@ -56,40 +62,36 @@ class Adam:
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.t = 0
-        self.first_moment = np.zeros(n_params, dtype=dtype)
-        self.second_moment = np.zeros(n_params, dtype=dtype)
+        self.grad_sum = np.zeros(n_params, dtype=dtype)
+        self.squared_grad_sum = np.zeros(n_params, dtype=dtype)
         self._scratch = np.zeros(n_params, dtype=dtype)
 
-    def _update_first_moment(self, grad):
-        # m <- b1 m + (1 - b1) g = b1 (m - g) + g: in place, no temporary
-        m = self.first_moment
-        m -= grad
-        m *= self.beta_1
-        m += grad
-        return m
+    def _update_grad_sum(self, grad):
+        # m_sum <- b1 m_sum + g, so that m = (1 - b1) m_sum
+        self.grad_sum *= self.beta_1
+        self.grad_sum += grad
+        return self.grad_sum
 
-    def _update_second_moment(self, grad):
-        # v <- b2 v + (1 - b2) g^2 = b2 (v - g^2) + g^2
-        v, g2 = self.second_moment, np.multiply(grad, grad, out=self._scratch)
-        v -= g2
-        v *= self.beta_2
-        v += g2
-        return v
-
-    def _step_size(self):
-        # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t): the bias correction of m and v
-        t = self.t
-        return self.learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+    def _update_squared_grad_sum(self, grad):
+        # v_sum <- b2 v_sum + g^2, so that v = (1 - b2) v_sum
+        self.squared_grad_sum *= self.beta_2
+        self.squared_grad_sum += np.multiply(grad, grad, out=self._scratch)
+        return self.squared_grad_sum
 
     def step(self, params, grad):
         self.t += 1
-        m = self._update_first_moment(grad)
-        v = self._update_second_moment(grad)
+        m_sum = self._update_grad_sum(grad)
+        v_sum = self._update_squared_grad_sum(grad)
+        # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t) corrects the bias of m and v
+        t, b1, b2 = self.t, self.beta_1, self.beta_2
+        lr_t = self.learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t)
         # p <- p - lr_t m / (sqrt(v) + eps)
-        step = np.sqrt(v, out=self._scratch)
-        step += self.epsilon
-        np.divide(m, step, out=step)
-        step *= self._step_size()
+        #    = p - lr_t (1 - b1) / r * m_sum / (sqrt(v_sum) + eps / r), r = sqrt(1 - b2)
+        root = math.sqrt(1 - b2)
+        step = np.sqrt(v_sum, out=self._scratch)
+        step += self.epsilon / root
+        np.divide(m_sum, step, out=step)
+        step *= lr_t * (1 - b1) / root
         params -= step
 
 
@@ -102,10 +104,10 @@ class RMSProp(Adam):
 
     def __init__(self, n_params, dtype, learning_rate, beta_2=0.999, epsilon=1e-8):
         super().__init__(n_params, dtype, learning_rate, 0.0, beta_2, epsilon)
-        self.first_moment = None  # the gradient stands in for it
+        self.grad_sum = None  # the gradient stands in for it
 
-    def _update_first_moment(self, grad):
-        # beta_1 = 0: the "first moment" is the gradient itself
+    def _update_grad_sum(self, grad):
+        # beta_1 = 0: the decayed sum of gradients is the gradient itself
         return grad
 
 
