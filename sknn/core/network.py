@@ -156,9 +156,11 @@ class Network:
             return data_loss
         # dL/dW += (alpha / S) W, and the loss gains alpha ||W||^2 / (2 S)
         weights = self.params[: self.n_weights]
-        penalty = np.multiply(weights, alpha / weight_sum, out=ws.penalty_gradient)
-        ws.grad[: self.n_weights] += penalty
-        return data_loss + 0.5 * float(penalty @ weights)
+        scale = alpha / weight_sum
+        ws.grad[: self.n_weights] += np.multiply(
+            weights, scale, out=ws.penalty_gradient
+        )
+        return data_loss + 0.5 * scale * float(weights @ weights)
 
 
 class Workspace:
