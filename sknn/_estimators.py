@@ -31,6 +31,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.optimize import _check_optimize_result
 from sklearn.utils.validation import (
     _check_sample_weight,
+    assert_all_finite,
     check_is_fitted,
     column_or_1d,
     validate_data,
@@ -56,6 +57,22 @@ def _physical_memory_bytes():
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return None
+
+
+def _value_range(values, chunk_elements=1 << 17):
+    """``(min, max)`` of an array, NaN when it holds a NaN, reading it once.
+
+    Both reductions run on one block of rows at a time: the block is still in
+    cache for the second, so a large X crosses the memory bus once, not twice.
+    """
+    rows = max(1, chunk_elements // max(1, values[0].size)) if values.size else 1
+    lows, highs = [], []
+    for start in range(0, values.shape[0], rows):
+        block = values[start : start + rows]
+        lows.append(block.min())
+        highs.append(block.max())
+    # np.min and np.max propagate NaN, as Python's min and max would not
+    return (np.min(lows), np.max(highs)) if lows else (0.0, 0.0)
 
 
 class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
@@ -180,9 +197,9 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         first_call = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
 
         X, y = self._validate_input(X, y, incremental, reset=first_call)
+        X = self._training_input(X)
         Y, encoder = self._encode_targets(y, first_call, incremental)
         sample_weight = self._sample_weight(sample_weight, X, y, incremental)
-        X = self._training_input(X)
         Y = Y.astype(self._compute_dtype)
 
         layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
@@ -256,31 +273,31 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         return attributes
 
     def _training_input(self, X):
-        """``X`` as training reads it, checked to fit in the compute dtype.
+        """``X`` as training reads it, checked finite and within the compute dtype.
 
         Minibatch solvers read a dense, C-contiguous ``X`` in place and convert
         each batch as they gather it, so a float64 ``X`` is never copied whole.
-        Sparse ``X`` and L-BFGS's full batches are converted once, here.
+        Sparse ``X`` and L-BFGS's full batches are converted once, here. The
+        checks are one pass over X's values (``validate_data`` skipped its own
+        finiteness check, a pass of its own).
         """
         dtype = self._compute_dtype
-        with np.errstate(over="ignore"):  # overflow is reported below, in words
-            if sp.issparse(X):
-                X = X.tocsr().astype(dtype, copy=False)
-                values = X.data
-            elif self.solver == "lbfgs" or not X.flags.c_contiguous:
-                X = values = np.ascontiguousarray(X, dtype=dtype)
-            else:
-                values = X
-            # X was checked finite already, so values too large for the compute
-            # dtype are the only problem: min and max find them without a copy
-            if values.size and np.abs([values.min(), values.max()]).max() > (
-                np.finfo(dtype).max
-            ):
-                raise ValueError(
-                    f"X has values too large for dtype={self.dtype!r} (largest finite "
-                    f"value {np.finfo(dtype).max:.3g}): scale X, e.g. "
-                    "with StandardScaler, or use dtype='float64'."
-                )
+        values = X.data if sp.issparse(X) else X
+        low, high = _value_range(values)
+        largest = np.finfo(dtype).max
+        if not (-largest <= low and high <= largest):  # False for NaN too
+            assert_all_finite(
+                values, input_name="X", estimator_name=type(self).__name__
+            )
+            raise ValueError(
+                f"X has values too large for dtype={self.dtype!r} (largest finite "
+                f"value {largest:.3g}): scale X, e.g. with StandardScaler, or use "
+                "dtype='float64'."
+            )
+        if sp.issparse(X):
+            return X.tocsr().astype(dtype, copy=False)
+        if self.solver == "lbfgs" or not X.flags.c_contiguous:
+            return np.ascontiguousarray(X, dtype=dtype)
         return X
 
     def _batch_size(self, n_samples):
@@ -847,6 +864,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
             accept_sparse=["csr", "csc"],
             multi_output=True,
             dtype=(np.float64, np.float32),
+            ensure_all_finite=False,  # checked in one pass by _training_input
             reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 1:
@@ -1110,6 +1128,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
             multi_output=True,
             y_numeric=True,
             dtype=(np.float64, np.float32),
+            ensure_all_finite=False,  # checked in one pass by _training_input
             reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 1:

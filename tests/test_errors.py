@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -161,6 +162,27 @@ def test_values_beyond_float32_are_refused_in_float32_mode():
     with pytest.raises(ValueError, match="too large for dtype='float32'"):
         FirstNetClassifier().fit(X_huge, y)
     FirstNetClassifier(dtype="float64", max_iter=2).fit(X_huge / 1e30, y)
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "csr"])
+@pytest.mark.parametrize("row", [0, 1500, -1])
+@pytest.mark.parametrize(
+    "bad, message",
+    [(np.nan, "Input X contains NaN"), (np.inf, "infinity"), (-1e39, "too large")],
+)
+def test_bad_values_are_found_anywhere_in_a_large_X(layout, row, bad, message):
+    # X spans several of the blocks that the value check reads one at a time
+    X_big = np.random.default_rng(1).normal(size=(3000, 100))
+    X_big[row, 57] = bad
+    y_big = np.arange(3000) % 2
+    if layout == "F":
+        X_big = np.asfortranarray(X_big)
+    elif layout == "csr":
+        X_big = sp.csr_matrix(X_big)
+    with pytest.raises(ValueError, match=message):
+        FirstNetClassifier(max_iter=1).fit(X_big, y_big)
+    with pytest.raises(ValueError, match=message):
+        FirstNetRegressor(max_iter=1).partial_fit(X_big, y_big)
 
 
 def test_warm_start_refuses_a_different_network_shape():
