@@ -811,6 +811,12 @@ def environment_lines(threads, gemm_peak_gflops, quick):
     ]
     lines += [f"- thread pool: {line}" for line in blas_description()]
     lines.append(f"- BLAS environment variables: {blas_environment()}")
+    if "OPENBLAS_CORETYPE" in os.environ:
+        lines.append(
+            "- note: OPENBLAS_CORETYPE forces one CPU's kernels for every system; "
+            "to time this CPU's own, run with "
+            "`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`"
+        )
     return lines
 
 

@@ -100,4 +100,8 @@ def test_header_names_the_variables_that_pick_blas_kernels(bench, monkeypatch):
     expected = "OPENBLAS_CORETYPE=Haswell, OPENBLAS_NUM_THREADS=1"
     assert bench.blas_environment() == expected
     lines = bench.environment_lines(threads=1, gemm_peak_gflops=100.0, quick=True)
-    assert lines[-1] == "- BLAS environment variables: " + bench.blas_environment()
+    assert lines[-2] == "- BLAS environment variables: " + bench.blas_environment()
+    assert "env -u OPENBLAS_CORETYPE" in lines[-1]
+    monkeypatch.delenv("OPENBLAS_CORETYPE")
+    lines = bench.environment_lines(threads=1, gemm_peak_gflops=100.0, quick=True)
+    assert lines[-1] == "- BLAS environment variables: OPENBLAS_NUM_THREADS=1"
