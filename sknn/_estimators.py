@@ -277,9 +277,9 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
 
         Minibatch solvers read a dense, C-contiguous ``X`` in place and convert
         each batch as they gather it, so a float64 ``X`` is never copied whole.
-        Sparse ``X`` and L-BFGS's full batches are converted once, here. The
-        checks are one pass over X's values (``validate_data`` skipped its own
-        finiteness check, a pass of its own).
+        Sparse ``X`` and L-BFGS's full batches are converted once, here. Both
+        checks share one pass over X's values, which is why ``validate_data``
+        is told to skip its own finiteness pass.
         """
         dtype = self._compute_dtype
         values = X.data if sp.issparse(X) else X
