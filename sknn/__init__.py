@@ -7,9 +7,10 @@ backpropagation core (:mod:`sknn.core`). ``to_onnx`` exports a fitted model
 optional matplotlib and Dask integrations.
 """
 
-from ._estimators import FirstNetClassifier, FirstNetRegressor
+from ._classifier import FirstNetClassifier
 from ._onnx import to_onnx
 from ._persistence import InconsistentSknnVersionWarning
+from ._regressor import FirstNetRegressor
 
 __version__ = "0.1.0"
 

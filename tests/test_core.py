@@ -9,7 +9,8 @@ from sknn.core.losses import LOSSES
 from sknn.core.network import Network, Workspace, predict
 from sknn.core.optimizers import OPTIMIZERS
 from sknn.core.schedules import SCHEDULES
-from sknn.core.training import Plateau, Trainer
+from sknn.core.stopping import Plateau
+from sknn.core.training import Data, Settings, Trainer, Validation
 
 
 def _problem(loss_name, rng, n=7, n_in=4, n_out=3):
@@ -53,9 +54,14 @@ def test_backprop_matches_finite_differences(activation, loss_name, alpha):
     net.loss_and_gradient(X, Y, sample_weight, ws, loss, alpha)
     analytic = ws.grad.copy()
 
+    weight_sum = sample_weight.sum()
+
     def loss_at(params):
+        # the objective whose gradient delta is: Loss.mean, plus the L2 term
         net.params[...] = params
-        return net.loss_and_gradient(X, Y, sample_weight, ws, loss, alpha)
+        weights = params[: net.n_weights]
+        penalty = 0.5 * alpha * float(weights @ weights) / weight_sum
+        return loss.mean(Y, net.forward(X, ws), sample_weight) + penalty
 
     params, h = net.params.copy(), 1e-6
     numeric = np.empty_like(params)
@@ -214,7 +220,7 @@ def test_sgd_without_momentum_is_plain_gradient_descent():
 
 def test_adamw_decays_weights_but_not_biases():
     optimizer = OPTIMIZERS["adamw"](
-        4, np.float64, 0.1, weight_decay=0.5, decay_slice=slice(0, 2)
+        4, np.float64, 0.1, weight_decay=0.5, weights=slice(0, 2)
     )
     params = np.ones(4)
     optimizer.step(params, np.zeros(4))
@@ -243,48 +249,195 @@ def test_plateau_counts_epochs_without_improvement():
     assert plateau.exhausted and plateau.best_value == pytest.approx(0.95)
 
 
-def _trainer(net, rng, dropout=(0.0,), batch_size=10):
-    return Trainer(
-        net,
-        LOSSES["squared_error"],
-        OPTIMIZERS["adam"](net.n_params, net.dtype, 0.01),
-        SCHEDULES["constant"](0.01),
+def _settings(**changes):
+    settings = dict(
+        solver="adam",
+        loss="squared_error",
+        learning_rate_init=0.01,
+        schedule="constant",
+        power_t=0.5,
         alpha=0.0,
-        max_grad_norm=None,
-        dropout=list(dropout),
-        batch_size=batch_size,
+        batch_size=10,
         shuffle=True,
-        plateau=Plateau(1e-4, 10, higher_is_better=False),
-        rng=rng,
+        tol=1e-4,
+        n_iter_no_change=10,
+        random_state=0,
+        solver_settings=dict(beta_1=0.9, beta_2=0.999, epsilon=1e-8),
+        dropout=(0.0,),
     )
+    return Settings(**{**settings, **changes})
+
+
+def _regression(n=100, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    return X, X @ np.array([[1.0], [-2.0], [0.5]])
+
+
+def _session_and_network(activation="tanh", seed=0):
+    session = Trainer(random_state=seed)
+    net = Network([3, 8, 1], [activation], "identity", np.float64)
+    session.initialize(net, INITIALIZERS["auto"])
+    return session, net
 
 
 def test_trainer_learns_and_records_history():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(100, 3))
-    Y = X @ np.array([[1.0], [-2.0], [0.5]])
-    net = Network([3, 8, 1], ["tanh"], "identity", np.float64)
-    net.initialize(rng, INITIALIZERS["auto"])
-    trainer = _trainer(net, rng)
-    reason = trainer.fit(X, Y, max_epochs=200)
-    assert reason in ("max_epochs", "plateau")
-    losses = [record["loss"] for record in trainer.history]
-    assert len(losses) == trainer.n_epochs and losses[-1] < 0.05 * losses[0]
+    X, Y = _regression()
+    session, net = _session_and_network()
+    result = session.fit(
+        net, Data(X, Y), _settings(), max_epochs=200, new_optimizer=True
+    )
+    assert result.reason in ("max_epochs", "plateau")
+    losses = [record["loss"] for record in result.history]
+    assert len(losses) == result.n_epochs and losses[-1] < 0.05 * losses[0]
 
 
-def test_trainer_restores_last_epoch_on_divergence():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(20, 2))
-    Y = np.zeros((20, 1))
-    net = Network([2, 3, 1], ["relu"], "identity", np.float64)
-    net.initialize(rng, INITIALIZERS["auto"])
-    trainer = _trainer(net, rng)
-    trainer.fit(X, Y, max_epochs=1)
-    after_first_epoch = net.params.copy()
+def _state(session, net):
+    """Everything a session carries, as comparable values."""
+    optimizer = session.optimizer.get_state()
+    return (
+        net.params.tobytes(),
+        {k: np.asarray(v).tobytes() for k, v in optimizer.items()},
+        str(session.rng.bit_generator.state),
+        (session.plateau.best, session.plateau.count),
+        session.samples_seen,
+        session.n_epochs,
+        len(session.history),
+    )
+
+
+def test_divergence_rolls_back_the_whole_session_to_the_last_epoch():
+    X, Y = _regression(20)
+    session, net = _session_and_network("relu")
+    session.fit(net, Data(X, Y), _settings(), max_epochs=1, new_optimizer=True)
+    before = _state(session, net)
     X_bad = X.copy()
-    X_bad[5, 0] = np.inf
-    assert trainer.fit(X_bad, Y, max_epochs=3) == "diverged"
-    np.testing.assert_array_equal(net.params, after_first_epoch)
+    X_bad[15, 0] = np.inf  # in the second batch: the first one has stepped
+    result = session.fit(
+        net, Data(X_bad, Y), _settings(), max_epochs=3, new_optimizer=False
+    )
+    assert result.reason == "diverged" and result.n_epochs == 0
+    assert _state(session, net) == before
+
+
+def test_non_finite_weights_from_a_finite_loss_count_as_divergence():
+    # ReLU units whose weights went to -inf output 0: the loss stays finite
+    X, Y = _regression(20)
+    session, net = _session_and_network("relu")
+    result = session.fit(
+        net,
+        Data(X, Y),
+        _settings(
+            solver="sgd",
+            learning_rate_init=1e300,
+            batch_size=20,
+            solver_settings=dict(momentum=0.0, nesterov=False),
+        ),
+        max_epochs=3,
+        new_optimizer=True,
+    )
+    assert result.reason == "diverged" and net.is_finite()
+
+
+def test_interrupted_then_resumed_equals_uninterrupted(monkeypatch):
+    X, Y = _regression()
+    settings = _settings(dropout=(0.3,))
+    session, net = _session_and_network()
+    session.fit(net, Data(X, Y), settings, max_epochs=6, new_optimizer=True)
+    expected = _state(session, net)
+
+    session, net = _session_and_network()
+    original, calls = Network.loss_and_gradient, []
+
+    def interrupt_in_epoch_4(network, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3 * 10 + 5:  # 10 batches an epoch
+            raise KeyboardInterrupt
+        return original(network, *args, **kwargs)
+
+    monkeypatch.setattr(Network, "loss_and_gradient", interrupt_in_epoch_4)
+    result = session.fit(net, Data(X, Y), settings, max_epochs=6, new_optimizer=True)
+    assert result.reason == "interrupted" and result.n_epochs == 3
+    monkeypatch.undo()
+    for _ in range(3):
+        session.fit(net, Data(X, Y), settings, max_epochs=1, new_optimizer=False)
+    assert _state(session, net) == expected
+
+
+def test_an_error_restores_the_session_as_it_was_before_the_call(monkeypatch):
+    X, Y = _regression()
+    session, net = _session_and_network()
+    session.fit(net, Data(X, Y), _settings(), max_epochs=2, new_optimizer=True)
+    before, optimizer = _state(session, net), session.optimizer
+
+    def fail(record):
+        if record["epoch"] == 4:
+            raise RuntimeError("callback failed")
+
+    with pytest.raises(RuntimeError, match="callback failed"):
+        session.fit(
+            net,
+            Data(X, Y),
+            _settings(solver="sgd", solver_settings=dict(momentum=0.5, nesterov=True)),
+            max_epochs=5,
+            new_optimizer=True,
+            callbacks=[fail],
+        )
+    assert session.optimizer is optimizer and _state(session, net) == before
+
+
+def test_resumed_session_takes_the_new_settings():
+    X, Y = _regression()
+    session, net = _session_and_network()
+    session.fit(net, Data(X, Y), _settings(), max_epochs=1, new_optimizer=True)
+    optimizer = session.optimizer
+    session.fit(
+        net,
+        Data(X, Y),
+        _settings(
+            learning_rate_init=0.5,
+            tol=0.25,
+            n_iter_no_change=3,
+            solver_settings=dict(beta_1=0.5, beta_2=0.9, epsilon=1e-3),
+        ),
+        max_epochs=1,
+        new_optimizer=False,
+    )
+    assert session.optimizer is optimizer and optimizer.t == 20  # state carried over
+    assert (optimizer.beta_1, optimizer.beta_2, optimizer.epsilon) == (0.5, 0.9, 1e-3)
+    assert optimizer.learning_rate == 0.5
+    assert (session.plateau.tol, session.plateau.patience) == (0.25, 3)
+
+
+def test_changed_betas_keep_adams_moments():
+    rng = np.random.default_rng(0)
+    optimizer = OPTIMIZERS["adam"](5, np.float64, 0.01)
+    for _ in range(3):
+        optimizer.step(np.zeros(5), rng.normal(size=5))
+    m = (1 - 0.9) * optimizer.grad_sum
+    v = (1 - 0.999) * optimizer.squared_grad_sum
+    optimizer.configure(beta_1=0.5, beta_2=0.99, epsilon=1e-8)
+    np.testing.assert_allclose((1 - 0.5) * optimizer.grad_sum, m, rtol=1e-12)
+    np.testing.assert_allclose((1 - 0.99) * optimizer.squared_grad_sum, v, rtol=1e-12)
+
+
+def test_validation_rows_are_scored_where_they_lie_and_the_best_epoch_kept():
+    X, Y = _regression()
+    val_rows = np.arange(80, 100)
+    seen = []
+
+    def score(outputs):  # peaks at the 4th epoch, whatever the outputs
+        seen.append(outputs.copy())
+        return -((len(seen) - 4) ** 2)
+
+    data = Data(
+        X, Y, None, np.arange(80), Validation(val_rows, Y[val_rows], None, score)
+    )
+    session, net = _session_and_network()
+    result = session.fit(net, data, _settings(), max_epochs=8, new_optimizer=True)
+    assert result.n_epochs == 8 and result.best_value == 0
+    np.testing.assert_array_equal(net.predict(X, rows=val_rows), seen[3])
+    np.testing.assert_array_equal(seen[3], net.predict(X[80:]))
 
 
 def test_dropout_masks_are_inverted_and_off_at_predict():

@@ -5,7 +5,7 @@ it often converges in far fewer passes than SGD or Adam. SciPy works in
 float64; the network computes in its own dtype and we convert at the boundary.
 """
 
-import time
+import math
 
 import numpy as np
 import scipy.optimize
@@ -13,21 +13,26 @@ import scipy.optimize
 from .network import Workspace
 
 
-def fit_lbfgs(
-    network, X, Y, sample_weight, loss, *, alpha, max_iter, max_fun, tol, callbacks=()
+class _NonFinite(ArithmeticError):
+    """An iterate with a NaN or infinite loss or parameter."""
+
+
+def minimize_lbfgs(
+    network, X, Y, sample_weight, loss, *, alpha, max_iter, max_fun, tol, on_iteration
 ):
     """Minimise the full-batch loss of ``network`` in place.
 
-    Each callback is called as ``callback(record)`` after every iteration, with
-    the same record keys as :class:`~sknn.core.training.Trainer` epochs, and
-    stops the optimisation by returning True.
+    ``on_iteration(loss)`` is called after every iteration and stops the
+    optimisation by returning True. An interrupt (KeyboardInterrupt) or a
+    non-finite iterate leaves the parameters of the last completed iteration.
 
-    Returns ``(final_loss, n_iterations, scipy_result, history)``, with one
-    record per L-BFGS iteration in ``history``.
+    Returns ``(reason, scipy_result)``: reason is "finished" (SciPy's own
+    stopping rules; ``scipy_result`` says which), "callback", "interrupted" or
+    "diverged" (``scipy_result`` is None for the last two).
     """
     ws = Workspace(network, X.shape[0], [0.0] * (network.n_layers - 1))
-    history = []
-    last_end = [time.perf_counter()]
+    last_completed = network.params.copy()
+    stopped_by_callback = []
 
     def loss_and_gradient(flat_params):
         network.params[...] = flat_params
@@ -35,28 +40,30 @@ def fit_lbfgs(
         return value, ws.grad.astype(np.float64)
 
     def end_of_iteration(intermediate_result):
-        network.params[...] = intermediate_result.x
-        now = time.perf_counter()
-        record = {
-            "epoch": len(history) + 1,
-            "loss": float(intermediate_result.fun),
-            "val_loss": None,
-            "val_score": None,
-            "learning_rate": None,
-            "seconds": now - last_end[0],
-        }
-        last_end[0] = now
-        history.append(record)
-        if any([bool(callback(record)) for callback in callbacks]):
+        value = float(intermediate_result.fun)
+        if not (math.isfinite(value) and np.isfinite(intermediate_result.x).all()):
+            raise _NonFinite
+        last_completed[...] = intermediate_result.x
+        if on_iteration(value):
+            stopped_by_callback.append(True)
             raise StopIteration
 
-    result = scipy.optimize.minimize(
-        loss_and_gradient,
-        network.params.astype(np.float64),
-        method="L-BFGS-B",
-        jac=True,
-        callback=end_of_iteration,
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-    )
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            result = scipy.optimize.minimize(
+                loss_and_gradient,
+                network.params.astype(np.float64),
+                method="L-BFGS-B",
+                jac=True,
+                callback=end_of_iteration,
+                options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+            )
+    except (KeyboardInterrupt, _NonFinite) as stop:
+        network.params[...] = last_completed
+        interrupted = isinstance(stop, KeyboardInterrupt)
+        return ("interrupted" if interrupted else "diverged"), None
+    if not np.isfinite(result.x).all():
+        network.params[...] = last_completed
+        return "diverged", None
     network.params[...] = result.x
-    return float(result.fun), int(result.nit), result, history
+    return ("callback" if stopped_by_callback else "finished"), result

@@ -9,7 +9,9 @@ So no loss needs the derivative of its output activation, and ``delta`` is
 shared by all of them.
 
 ``pointwise(Y, A)`` gives the loss of each sample and output; ``mean`` sums it
-over outputs and averages it over samples, with sample weights if any. The
+over outputs and averages it over samples, with sample weights if any: the
+objective whose gradient ``delta`` gives. ``reported`` is the loss as
+scikit-learn's MLP reports it (the squared error averaged over outputs too). The
 cross-entropies take 0/1 targets (one-hot or indicator rows).
 """
 
@@ -30,6 +32,11 @@ class Loss:
             return float(losses.sum()) / losses.shape[0]
         return float(sample_weight @ losses.sum(axis=1)) / float(sample_weight.sum())
 
+    def reported(self, Y, A, sample_weight=None):
+        """The loss as scikit-learn's MLP reports it: :meth:`mean` but for the
+        squared error, which it averages over outputs too."""
+        return self.mean(Y, A, sample_weight)
+
     def delta(self, Y, A, out):
         # dL/dZ = A - Y for every canonical (loss, output activation) pair
         return np.subtract(A, Y, out=out)
@@ -46,8 +53,19 @@ def _negative_log(probabilities):
 
 
 class SquaredError(Loss):
+    """Half the squared error, reported as scikit-learn's MLP reports it.
+
+    scikit-learn reports it averaged over outputs as well as samples, while its
+    gradient (``delta = A - Y``) is that of the sum over outputs, :meth:`mean`.
+    Both are kept, so ``loss_`` and the ``tol`` stopping rule are on
+    scikit-learn's scale and every parameter update equals scikit-learn's.
+    """
+
     name = "squared_error"
     output_activation = "identity"
+
+    def reported(self, Y, A, sample_weight=None):
+        return self.mean(Y, A, sample_weight) / Y.shape[1]
 
     def pointwise(self, Y, A):
         # L = 1/2 (a - y)^2

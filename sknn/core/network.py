@@ -84,6 +84,22 @@ class Network:
         for W, b, name in zip(self.weights, self.biases, names):
             W[...], b[...] = initializer(rng, W.shape[0], W.shape[1], name)
 
+    def is_finite(self):
+        """Whether every parameter is finite (no NaN, no infinity)."""
+        return bool(np.isfinite(self.params).all())
+
+    def predict(self, X, rows=None, chunk_rows=4096):
+        """Output activations for ``X`` (its rows ``rows`` when given), float64."""
+        return predict(
+            X,
+            self.weights,
+            self.biases,
+            [a.name for a in self.hidden_activations],
+            self.output_activation.name,
+            chunk_rows,
+            rows,
+        )
+
     def set_layers(self, weights, biases):
         """Copy per-layer arrays (e.g. a fitted model's) into ``params``."""
         for view, value in zip(
@@ -138,10 +154,11 @@ class Network:
 
         ``loss = sum_n s_n L_n / S + alpha ||W||^2 / (2 S)``, S the sum of the sample
         weights (the number of rows when there are none), as scikit-learn's MLP.
+        The data term is returned as scikit-learn reports it (``Loss.reported``).
         """
         n = X.shape[0]
         output = self.forward(X, ws, rng)
-        data_loss = loss.mean(Y, output, sample_weight)
+        data_loss = loss.reported(Y, output, sample_weight)
         delta = loss.delta(Y, output, out=ws.deltas[-1][:n])
         # scaling delta (batch x outputs) by s/S here is cheaper than scaling the
         # whole gradient vector after backpropagation, and gives the same result
@@ -244,8 +261,13 @@ class Workspace:
         return mask
 
 
-def predict(X, weights, biases, hidden_activations, output_activation, chunk_rows):
+def predict(
+    X, weights, biases, hidden_activations, output_activation, chunk_rows, rows=None
+):
     """Output activations for ``X``, ``chunk_rows`` rows at a time, as float64.
+
+    With ``rows`` (an index array), only those rows of ``X``, gathered a chunk at
+    a time: held-out rows are scored without a copy of them all.
 
     The arithmetic runs in the precision of ``X``: float32 for float32 input,
     float64 otherwise (as scikit-learn's MLP does). In float64 a row's result
@@ -259,10 +281,11 @@ def predict(X, weights, biases, hidden_activations, output_activation, chunk_row
     biases = [np.asarray(b, dtype=dtype) for b in biases]
     activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_activations]
     activations.append(OUTPUT_ACTIVATIONS[output_activation])
-    n_samples = X.shape[0]
+    n_samples = X.shape[0] if rows is None else len(rows)
     result = np.empty((n_samples, weights[-1].shape[1]), dtype=np.float64)
     for start in range(0, n_samples, chunk_rows):
-        A = X[start : start + chunk_rows]
+        chunk = slice(start, start + chunk_rows)
+        A = X[chunk] if rows is None else X[rows[chunk]]
         for W, b, activation in zip(weights, biases, activations):
             A = A @ W
             A += b

@@ -6,14 +6,20 @@ of layers, without allocating. ``learning_rate`` is an attribute that the
 learning-rate schedule (:mod:`sknn.core.schedules`) may change between epochs.
 Deciding when to stop is never an optimizer's job: see :mod:`sknn.core.training`.
 
+Every optimizer declares
+
+- ``hyperparameters``: the settings it takes besides the learning rate; a
+  training session passes exactly these, at the start and at every resume
+  (:meth:`Optimizer.configure`);
+- ``state``: what evolves while it trains; a checkpoint copies exactly this
+  (:meth:`Optimizer.get_state`, :meth:`Optimizer.set_state`).
+
+So a new optimizer is one class and one entry in ``OPTIMIZERS``.
+
 BLAS's one-pass ``y += a x`` (``axpy``) would save a few passes, but SciPy's
 wheels bundle their own OpenBLAS, whose thread pool then fights NumPy's for the
 cores: with two threads, fits ran 10-100x slower. Every product and update of
 the training step therefore goes through NumPy.
-
-``weight_decay`` (AdamW) needs to know which entries are weights and which are
-biases: ``decay_slice`` selects the weights in ``params``, as the network lays
-them out.
 """
 
 import math
@@ -21,15 +27,58 @@ import math
 import numpy as np
 
 
-class SGD:
+class Optimizer:
+    """Base class: the declared settings and state, and how to copy them.
+
+    ``weights`` selects the entries of ``params`` that are weights rather than
+    biases, for optimizers that treat the two differently (AdamW's decay).
+    """
+
+    hyperparameters = ()
+    state = ("learning_rate",)
+    decays_weights = False  # True: alpha is a decoupled decay, not an L2 loss term
+
+    def __init__(self, n_params, dtype, learning_rate, weights=slice(None)):
+        self.learning_rate = learning_rate
+        self.weights = weights
+        self._scratch = np.zeros(n_params, dtype=dtype)
+
+    def configure(self, **settings):
+        """Take new values of the declared hyper-parameters (a resumed session)."""
+        for name in self.hyperparameters:
+            setattr(self, name, settings[name])
+
+    def get_state(self):
+        """A copy of everything that evolves while training."""
+        return {
+            name: np.copy(value) if isinstance(value, np.ndarray) else value
+            for name, value in ((name, getattr(self, name)) for name in self.state)
+        }
+
+    def set_state(self, state):
+        for name, value in state.items():
+            if isinstance(value, np.ndarray):
+                getattr(self, name)[...] = value
+            else:
+                setattr(self, name, value)
+
+    def step(self, params, grad):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
     """Stochastic gradient descent with (Nesterov) momentum, as scikit-learn's 'sgd'."""
 
-    def __init__(self, n_params, dtype, learning_rate, momentum=0.9, nesterov=True):
-        self.learning_rate = learning_rate
+    hyperparameters = ("momentum", "nesterov")
+    state = ("learning_rate", "velocity")
+
+    def __init__(
+        self, n_params, dtype, learning_rate, momentum=0.9, nesterov=True, **layout
+    ):
+        super().__init__(n_params, dtype, learning_rate, **layout)
         self.momentum = momentum
         self.nesterov = nesterov
         self.velocity = np.zeros(n_params, dtype=dtype)
-        self._scratch = np.zeros(n_params, dtype=dtype)
 
     def step(self, params, grad):
         # v <- mu v - lr g
@@ -45,7 +94,7 @@ class SGD:
             params += self.velocity
 
 
-class Adam:
+class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015).
 
     The moments are kept as decayed sums, ``grad_sum = m / (1 - b1)`` and
@@ -54,17 +103,36 @@ class Adam:
     correction, into the step size and epsilon.
     """
 
+    hyperparameters = ("beta_1", "beta_2", "epsilon")
+    state = ("learning_rate", "t", "grad_sum", "squared_grad_sum")
+
     def __init__(
-        self, n_params, dtype, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+        self,
+        n_params,
+        dtype,
+        learning_rate,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        **layout,
     ):
-        self.learning_rate = learning_rate
+        super().__init__(n_params, dtype, learning_rate, **layout)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.t = 0
         self.grad_sum = np.zeros(n_params, dtype=dtype)
         self.squared_grad_sum = np.zeros(n_params, dtype=dtype)
-        self._scratch = np.zeros(n_params, dtype=dtype)
+
+    def configure(self, **settings):
+        # the sums hold m / (1 - b1) and v / (1 - b2): rescale them so that the
+        # moments m and v themselves carry over when a beta changes
+        old_beta_1, old_beta_2 = self.beta_1, self.beta_2
+        super().configure(**settings)
+        if self.grad_sum is not None and self.beta_1 != old_beta_1:
+            self.grad_sum *= (1 - old_beta_1) / (1 - self.beta_1)
+        if self.beta_2 != old_beta_2:
+            self.squared_grad_sum *= (1 - old_beta_2) / (1 - self.beta_2)
 
     def _update_grad_sum(self, grad):
         # m_sum <- b1 m_sum + g, so that m = (1 - b1) m_sum
@@ -102,8 +170,13 @@ class RMSProp(Adam):
     in Adam, so the first steps are not inflated by an average that starts at 0.
     """
 
-    def __init__(self, n_params, dtype, learning_rate, beta_2=0.999, epsilon=1e-8):
-        super().__init__(n_params, dtype, learning_rate, 0.0, beta_2, epsilon)
+    hyperparameters = ("beta_2", "epsilon")
+    state = ("learning_rate", "t", "squared_grad_sum")
+
+    def __init__(
+        self, n_params, dtype, learning_rate, beta_2=0.999, epsilon=1e-8, **layout
+    ):
+        super().__init__(n_params, dtype, learning_rate, 0.0, beta_2, epsilon, **layout)
         self.grad_sum = None  # the gradient stands in for it
 
     def _update_grad_sum(self, grad):
@@ -119,24 +192,27 @@ class AdamW(Adam):
     weights. Biases are not decayed.
     """
 
-    def __init__(
-        self,
-        n_params,
-        dtype,
-        learning_rate,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        weight_decay=0.0,
-        decay_slice=slice(None),
-    ):
-        super().__init__(n_params, dtype, learning_rate, beta_1, beta_2, epsilon)
+    hyperparameters = (*Adam.hyperparameters, "weight_decay")
+    decays_weights = True
+
+    def __init__(self, n_params, dtype, learning_rate, *args, weight_decay=0.0, **kw):
+        super().__init__(n_params, dtype, learning_rate, *args, **kw)
         self.weight_decay = weight_decay
-        self.decay_slice = decay_slice
 
     def step(self, params, grad):
-        params[self.decay_slice] *= 1 - self.learning_rate * self.weight_decay
+        params[self.weights] *= 1 - self.learning_rate * self.weight_decay
         super().step(params, grad)
 
 
 OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSProp, "adam": Adam, "adamw": AdamW}
+
+
+def make_optimizer(name, n_params, dtype, learning_rate, weights, settings):
+    """The optimizer ``name``, given the hyper-parameters it declares from ``settings``.
+
+    ``settings`` may hold more names than the optimizer takes (every solver's
+    settings, as an estimator has them): each optimizer picks its own.
+    """
+    cls = OPTIMIZERS[name]
+    taken = {key: settings[key] for key in cls.hyperparameters}
+    return cls(n_params, dtype, learning_rate, weights=weights, **taken)

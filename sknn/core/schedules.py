@@ -6,14 +6,21 @@ A schedule reads and sets ``optimizer.learning_rate``:
 - ``on_plateau(optimizer)`` runs when the stopping policy sees no progress for
   ``n_iter_no_change`` epochs; it returns True if it lowered the rate (training
   goes on) and False if training should stop.
+
+A schedule holds only its settings (the current rate is the optimizer's state),
+so two schedules with equal settings compare equal: a resumed session restarts
+the rate at ``learning_rate_init`` exactly when the settings changed.
 """
 
+from dataclasses import dataclass
 
+
+@dataclass(frozen=True)
 class Constant:
     """Keep ``learning_rate_init`` throughout."""
 
-    def __init__(self, learning_rate_init, power_t=0.5):
-        self.learning_rate_init = learning_rate_init
+    learning_rate_init: float
+    power_t: float = 0.5
 
     def epoch_end(self, optimizer, samples_seen):
         pass
@@ -22,12 +29,9 @@ class Constant:
         return False
 
 
+@dataclass(frozen=True)
 class InvScaling(Constant):
     """Decay as the inverse power of the number of samples seen."""
-
-    def __init__(self, learning_rate_init, power_t=0.5):
-        super().__init__(learning_rate_init)
-        self.power_t = power_t
 
     def epoch_end(self, optimizer, samples_seen):
         # lr = lr_init / (t + 1)^power_t, t the number of samples seen so far
@@ -36,6 +40,7 @@ class InvScaling(Constant):
         )
 
 
+@dataclass(frozen=True)
 class Adaptive(Constant):
     """Divide the rate by 5 on each plateau, until it falls below 1e-6."""
 

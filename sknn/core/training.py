@@ -1,201 +1,264 @@
-"""The fit loop: epochs of minibatches, and the policy that decides when to stop.
+"""The fit loop: a training session, its epochs of minibatches, and when to stop.
 
-Reading order: :class:`Plateau` (when is progress over?), :func:`minibatches`,
-then :meth:`Trainer.fit`, which is the whole loop:
+Reading order: :class:`Settings` (what the caller decides), then
+:meth:`Trainer.fit`, which is the whole loop:
 
     epoch -> batch -> forward/backward -> optimizer step -> record -> stop?
 
-A :class:`Trainer` lives across calls (``partial_fit``, ``warm_start``): it owns
-the optimizer state, the schedule, the counters and the history.
+A :class:`Trainer` is a training session. It lives across calls (``partial_fit``,
+``warm_start``) and owns everything that evolves while a network trains: the
+optimizer and its state, the schedule, the stopping policy, the random
+generator, the counters, the history and the best parameters. Each call takes
+the caller's current :class:`Settings`, and is a transaction: it ends at the last
+completed epoch (interrupt, divergence) or, on an error, exactly where it began
+(:mod:`sknn.core.checkpoint`).
 """
 
 import math
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .network import Workspace, predict
+from .checkpoint import Checkpoint, generator, same_random_state
+from .lbfgs import minimize_lbfgs
+from .losses import LOSSES
+from .network import Workspace
+from .optimizers import make_optimizer
+from .schedules import SCHEDULES
+from .stopping import Plateau
 
 
 class Diverged(ArithmeticError):
-    """The training loss became NaN or infinite."""
+    """The training loss or the parameters became NaN or infinite."""
 
 
-class Plateau:
-    """Counts epochs in a row whose value did not beat the best one by ``tol``.
+@dataclass
+class Settings:
+    """What a session takes from its caller at its start and at every resume.
 
-    ``higher_is_better`` is True for a validation score, False for a loss.
+    ``solver`` names an optimizer in ``OPTIMIZERS`` (or "lbfgs"), ``loss`` a loss
+    in ``LOSSES``, ``schedule`` a learning-rate schedule in ``SCHEDULES``.
+    ``solver_settings`` holds every optimizer's hyper-parameters by name; the
+    optimizer takes those it declares. ``alpha`` is the L2 penalty of the loss, or
+    the decay of an optimizer that decays weights itself (AdamW). ``dropout`` has
+    one rate per hidden layer; ``n_iter_no_change`` is the stopping patience.
     """
 
-    def __init__(self, tol, patience, higher_is_better):
-        self.tol = tol
-        self.patience = patience
-        self.sign = 1.0 if higher_is_better else -1.0
-        self.best = -np.inf
-        self.count = 0
+    solver: str
+    loss: str
+    learning_rate_init: float
+    schedule: str
+    power_t: float
+    alpha: float
+    batch_size: int
+    shuffle: bool
+    tol: float
+    n_iter_no_change: float
+    random_state: object
+    solver_settings: dict = field(default_factory=dict)
+    max_grad_norm: float | None = None
+    dropout: tuple = ()
+    max_fun: int = 15000
+
+
+@dataclass
+class Validation:
+    """Held-out rows of the training data: ``score(outputs)`` is higher-is-better."""
+
+    rows: np.ndarray
+    Y: np.ndarray
+    sample_weight: np.ndarray | None
+    score: object
+
+
+@dataclass
+class Data:
+    """What one call trains on: rows ``train_rows`` of ``X`` (all when None).
+
+    ``X`` may be of any float dtype, dense or sparse: each minibatch is converted
+    to the network's dtype as it is gathered (see :meth:`Workspace.gather`).
+    """
+
+    X: object
+    Y: np.ndarray
+    sample_weight: np.ndarray | None = None
+    train_rows: np.ndarray | None = None
+    validation: Validation | None = None
 
     @property
-    def best_value(self):
-        return self.sign * self.best
+    def n_train(self):
+        return self.X.shape[0] if self.train_rows is None else len(self.train_rows)
+
+
+@dataclass
+class Result:
+    """How a call ended: "max_epochs", "plateau", "callback", "interrupted" or
+    "diverged", after ``n_epochs`` completed epochs (L-BFGS: iterations)."""
+
+    reason: str
+    n_epochs: int
+    history: list
+    samples_seen: int
+    best_value: float
+    lbfgs: object = None
 
     @property
-    def exhausted(self):
-        return self.count > self.patience
-
-    def update(self, value):
-        """Record an epoch's value; return True if it is the best so far."""
-        signed = self.sign * value
-        self.count = self.count + 1 if signed < self.best + self.tol else 0
-        if signed > self.best:
-            self.best = signed
-            return True
-        return False
-
-
-def minibatches(n_samples, batch_size, rng=None):
-    """Yield row selections covering ``range(n_samples)``: shuffled index arrays
-    when ``rng`` is given, contiguous slices (no copy of the data) otherwise."""
-    if rng is None:
-        for start in range(0, n_samples, batch_size):
-            yield slice(start, start + batch_size)
-        return
-    order = rng.permutation(n_samples)
-    for start in range(0, n_samples, batch_size):
-        yield order[start : start + batch_size]
+    def loss(self):
+        return self.history[-1]["loss"] if self.history else None
 
 
 class Trainer:
-    """Minibatch training of a :class:`~sknn.core.network.Network`.
+    """A training session over networks of one architecture; see the module."""
 
-    Parameters
-    ----------
-    network, loss, optimizer, schedule
-        The model, a loss from ``LOSSES``, an optimizer from ``OPTIMIZERS`` and a
-        schedule from ``SCHEDULES``.
-    alpha : float
-        L2 penalty added to the loss (0 when the optimizer decays weights itself).
-    max_grad_norm : float or None
-        Rescale the gradient when its global norm exceeds this value.
-    dropout : list of float
-        Dropout rate of each hidden layer.
-    batch_size : int
-    shuffle : bool
-    plateau : Plateau
-        Watches the training loss, or the validation score when early stopping.
-    rng : numpy.random.Generator
-        Source of the shuffling and of the dropout masks.
-    """
-
-    def __init__(
-        self,
-        network,
-        loss,
-        optimizer,
-        schedule,
-        *,
-        alpha,
-        max_grad_norm,
-        dropout,
-        batch_size,
-        shuffle,
-        plateau,
-        rng,
-    ):
-        self.network = network
-        self.loss = loss
-        self.optimizer = optimizer
-        self.schedule = schedule
-        self.alpha = alpha
-        self.max_grad_norm = max_grad_norm
-        self.dropout = list(dropout)
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.plateau = plateau
-        self.rng = rng
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+        self.rng = generator(random_state)
+        self.network = None
+        self.settings = None
+        self.optimizer = None
+        self.schedule = None
+        self.plateau = Plateau(0.0, np.inf, higher_is_better=False)
         self.samples_seen = 0
         self.n_epochs = 0
         self.history = []
         self.best_params = None
 
-    def fit(
-        self,
-        X,
-        Y,
-        sample_weight=None,
-        *,
-        max_epochs,
-        validation=None,
-        stop_on_plateau=True,
-        callbacks=(),
-    ):
-        """Train for up to ``max_epochs`` epochs; return why training stopped.
+    @property
+    def solver(self):
+        """The solver whose state the session holds; None before its first call."""
+        return None if self.settings is None else self.settings.solver
 
-        ``X`` may be of any float dtype: each minibatch is converted to the
-        network's as it is gathered (see :meth:`Workspace.gather`).
-        ``validation`` is ``(X_val, Y_val, w_val, score)`` with ``score(outputs)``
-        returning a higher-is-better number; the best parameters seen on it are
-        kept in ``best_params``. Each callback is called as ``callback(record)``
-        after every epoch and stops training by returning True.
+    def initialize(self, network, initializer):
+        """Draw the first weights of ``network`` from the session's generator."""
+        network.initialize(self.rng, initializer)
 
-        Returns one of "max_epochs", "plateau", "callback", "interrupted" or
-        "diverged". On "interrupted" (KeyboardInterrupt) and "diverged", the
-        parameters are those at the end of the last completed epoch.
+    def draw_seed(self):
+        """A seed from the session's generator, for the caller's own draws (such
+        as which rows to hold out), so that one random_state seeds them all."""
+        return int(self.rng.integers(np.iinfo(np.int32).max))
+
+    # ------------------------------------------------------------ one call
+    def fit(self, network, data, settings, *, max_epochs, new_optimizer, callbacks=()):
+        """Train ``network`` in place for up to ``max_epochs`` epochs of minibatches.
+
+        ``new_optimizer`` starts the optimizer afresh (a first fit, or a warm start
+        as in scikit-learn); otherwise its state carries over, under the new
+        settings. Each callback is called as ``callback(record)`` after every epoch
+        and stops training by returning True. With validation rows, the best
+        parameters seen on them are restored at the end.
         """
-        params = self.network.params
-        last_completed = params.copy()
-        ws = Workspace(self.network, min(self.batch_size, X.shape[0]), self.dropout)
-        for _ in range(max_epochs):
-            started = time.perf_counter()
-            try:
-                # a diverging epoch is reported once, as Diverged, not as NumPy warnings
-                with np.errstate(over="ignore", invalid="ignore"):
-                    train_loss = self._epoch(X, Y, sample_weight, ws)
-            except (KeyboardInterrupt, Diverged) as stop:
-                params[...] = last_completed
-                return (
-                    "interrupted" if isinstance(stop, KeyboardInterrupt) else "diverged"
-                )
-            last_completed[...] = params
-            record = self._record(train_loss, validation, time.perf_counter() - started)
-            if any([bool(callback(record)) for callback in callbacks]):
-                return "callback"
-            if self.plateau.exhausted:
-                if not self.schedule.on_plateau(self.optimizer) and stop_on_plateau:
-                    return "plateau"
-                self.plateau.count = 0
-        return "max_epochs"
+        self.network = network
+        begun = last_completed = Checkpoint(self)
+        epochs_before = self.n_epochs
+        try:
+            self._configure(settings, new_optimizer, data.validation is not None)
+            batch_size = min(settings.batch_size, data.n_train)
+            ws = Workspace(network, batch_size, settings.dropout)
+            for completed in range(max_epochs):
+                try:
+                    decision = self._epoch_and_decide(data, ws, callbacks)
+                except (KeyboardInterrupt, Diverged) as stop:
+                    last_completed.restore(self)
+                    interrupted = isinstance(stop, KeyboardInterrupt)
+                    reason = "interrupted" if interrupted else "diverged"
+                    return self._end(data, reason, epochs_before)
+                if decision != "continue":
+                    return self._end(data, decision, epochs_before)
+                if completed + 1 < max_epochs:
+                    last_completed = Checkpoint(self)
+            return self._end(data, "max_epochs", epochs_before)
+        except BaseException:
+            begun.restore(self)
+            raise
+        finally:
+            self.network = None
 
-    def _epoch(self, X, Y, sample_weight, ws):
-        """One pass over the data; returns the mean (sample-weighted) batch loss."""
-        total_loss = total_weight = 0.0
-        rng = self.rng if self.shuffle else None
-        for rows in minibatches(X.shape[0], ws.Z[0].shape[0], rng):
-            X_batch, Y_batch = ws.gather(X, Y, rows)
-            weights = None if sample_weight is None else sample_weight[rows]
-            batch_weight = X_batch.shape[0] if weights is None else float(weights.sum())
-            if batch_weight == 0:
+    def _configure(self, settings, new_optimizer, watch_score):
+        """Take the caller's current settings; see :class:`Settings`."""
+        network = self.network
+        if not same_random_state(settings.random_state, self.random_state):
+            self.random_state = settings.random_state
+            self.rng = generator(settings.random_state)
+        # alpha is also the decay of an optimizer that decays weights itself
+        solver_settings = {**settings.solver_settings, "weight_decay": settings.alpha}
+        schedule = SCHEDULES[settings.schedule](
+            settings.learning_rate_init, settings.power_t
+        )
+        if new_optimizer or self.optimizer is None:
+            self.optimizer = make_optimizer(
+                settings.solver,
+                network.n_params,
+                network.dtype,
+                settings.learning_rate_init,
+                slice(0, network.n_weights),
+                solver_settings,
+            )
+        else:
+            self.optimizer.configure(**solver_settings)
+            if schedule != self.schedule:
+                self.optimizer.learning_rate = settings.learning_rate_init
+        self.schedule = schedule
+        if watch_score != self.plateau.higher_is_better:
+            self.best_params = None  # early stopping toggled: the old best is moot
+        self.plateau.configure(settings.tol, settings.n_iter_no_change, watch_score)
+        self.settings = settings
+
+    def _epoch_and_decide(self, data, ws, callbacks):
+        """One epoch, recorded; then "continue", "callback" or "plateau"."""
+        started = time.perf_counter()
+        # a diverging epoch is reported once, as Diverged, not as NumPy warnings
+        with np.errstate(over="ignore", invalid="ignore"):
+            train_loss = self._epoch(data, ws)
+        if not self.network.is_finite():
+            raise Diverged  # caught before the epoch counts as completed
+        record = self._record(train_loss, data, time.perf_counter() - started)
+        if any([bool(callback(record)) for callback in callbacks]):
+            return "callback"
+        if self.plateau.exhausted:
+            if not self.schedule.on_plateau(self.optimizer):
+                return "plateau"
+            self.plateau.count = 0
+        return "continue"
+
+    def _minibatches(self, data, batch_size):
+        """Row selections covering the training rows: shuffled index arrays, or
+        contiguous slices (no copy of the data) when all rows train in order."""
+        n, rows = data.n_train, data.train_rows
+        if self.settings.shuffle:
+            order = self.rng.permutation(n)
+            rows = order if rows is None else rows[order]
+        for start in range(0, n, batch_size):
+            stop = start + batch_size
+            yield slice(start, stop) if rows is None else rows[start:stop]
+
+    def _epoch(self, data, ws):
+        """One pass over the training rows; returns the loss as scikit-learn's MLP
+        reports it: the batch losses averaged with their numbers of rows."""
+        network, optimizer, settings = self.network, self.optimizer, self.settings
+        loss = LOSSES[settings.loss]
+        l2 = 0.0 if optimizer.decays_weights else settings.alpha
+        total_loss = rows_trained = 0
+        for rows in self._minibatches(data, ws.Z[0].shape[0]):
+            X_batch, Y_batch = ws.gather(data.X, data.Y, rows)
+            weights = None if data.sample_weight is None else data.sample_weight[rows]
+            if weights is not None and float(weights.sum()) == 0:
                 continue  # all-zero sample weights: nothing to learn, no 0/0
-            batch_loss = self.network.loss_and_gradient(
-                X_batch, Y_batch, weights, ws, self.loss, self.alpha, self.rng
+            batch_loss = network.loss_and_gradient(
+                X_batch, Y_batch, weights, ws, loss, l2, self.rng
             )
             if not math.isfinite(batch_loss):
                 raise Diverged
-            if self.max_grad_norm is not None:
-                self._clip(ws.grad)
-            self.optimizer.step(self.network.params, ws.grad)
-            total_loss += batch_loss * batch_weight
-            total_weight += batch_weight
-        self.samples_seen += X.shape[0]
-        self.schedule.epoch_end(self.optimizer, self.samples_seen)
-        return total_loss / total_weight if total_weight else 0.0
+            if settings.max_grad_norm is not None:
+                _clip(ws.grad, settings.max_grad_norm)
+            optimizer.step(network.params, ws.grad)
+            total_loss += batch_loss * X_batch.shape[0]
+            rows_trained += X_batch.shape[0]
+        self.samples_seen += data.n_train
+        self.schedule.epoch_end(optimizer, self.samples_seen)
+        return total_loss / rows_trained if rows_trained else 0.0
 
-    def _clip(self, grad):
-        # g <- g * max_norm / ||g|| when ||g|| > max_norm: same direction, bounded step
-        norm = math.sqrt(float(grad @ grad))
-        if norm > self.max_grad_norm:
-            grad *= self.max_grad_norm / norm
-
-    def _record(self, train_loss, validation, seconds):
+    def _record(self, train_loss, data, seconds):
         """Append this epoch to the history and update the stopping policy."""
         self.n_epochs += 1
         record = {
@@ -206,26 +269,86 @@ class Trainer:
             "learning_rate": self.optimizer.learning_rate,
             "seconds": seconds,
         }
+        validation = data.validation
         if validation is None:
             self.plateau.update(train_loss)
         else:
-            X_val, Y_val, w_val, score = validation
-            outputs = self.predict(X_val)
-            record["val_loss"] = self.loss.mean(Y_val, outputs, w_val)
-            record["val_score"] = float(score(outputs))
+            outputs = self.network.predict(data.X, rows=validation.rows)
+            loss = LOSSES[self.settings.loss]
+            record["val_loss"] = loss.reported(
+                validation.Y, outputs, validation.sample_weight
+            )
+            record["val_score"] = float(validation.score(outputs))
             if self.plateau.update(record["val_score"]):
                 self.best_params = self.network.params.copy()
         self.history.append(record)
         return record
 
-    def predict(self, X, chunk_rows=4096):
-        """Output activations of the current network for ``X``, in float64."""
-        net = self.network
-        return predict(
-            X,
-            net.weights,
-            net.biases,
-            [a.name for a in net.hidden_activations],
-            net.output_activation.name,
-            chunk_rows,
+    def _end(self, data, reason, epochs_before, lbfgs=None):
+        if data.validation is not None and self.best_params is not None:
+            self.network.params[...] = self.best_params
+        return Result(
+            reason=reason,
+            n_epochs=self.n_epochs - epochs_before,
+            history=list(self.history),
+            samples_seen=self.samples_seen,
+            best_value=self.plateau.best_value,
+            lbfgs=lbfgs,
         )
+
+    # ------------------------------------------------------------ full batch
+    def fit_lbfgs(self, network, data, settings, *, max_iter, callbacks=()):
+        """Minimise the full-batch loss of ``network`` with L-BFGS, in place.
+
+        The same transaction as :meth:`fit`: an interrupt or non-finite parameters
+        end the call at the last completed iteration, an error where it began.
+        Each callback sees one record per iteration.
+        """
+        self.network = network
+        begun = Checkpoint(self)
+        epochs_before = self.n_epochs
+        last = [time.perf_counter()]
+
+        def on_iteration(loss):
+            now = time.perf_counter()
+            self.n_epochs += 1
+            self.samples_seen += data.n_train
+            record = {
+                "epoch": self.n_epochs,
+                "loss": loss,
+                "val_loss": None,
+                "val_score": None,
+                "learning_rate": None,
+                "seconds": now - last[0],
+            }
+            last[0] = now
+            self.history.append(record)
+            return any([bool(callback(record)) for callback in callbacks])
+
+        try:
+            self.settings = settings
+            reason, result = minimize_lbfgs(
+                network,
+                data.X,
+                data.Y,
+                data.sample_weight,
+                LOSSES[settings.loss],
+                alpha=settings.alpha,
+                max_iter=max_iter,
+                max_fun=settings.max_fun,
+                tol=settings.tol,
+                on_iteration=on_iteration,
+            )
+            return self._end(data, reason, epochs_before, lbfgs=result)
+        except BaseException:
+            begun.restore(self)
+            raise
+        finally:
+            self.network = None
+
+
+def _clip(grad, max_norm):
+    # g <- g * max_norm / ||g|| when ||g|| > max_norm: same direction, bounded step
+    norm = math.sqrt(float(grad @ grad))
+    if norm > max_norm:
+        grad *= max_norm / norm

@@ -1,0 +1,494 @@
+"""The scikit-learn contract shared by FirstNetClassifier and FirstNetRegressor.
+
+A fit is one transaction, in four steps (:meth:`_BaseFirstNet._fit`):
+
+1. resolve: check the data and every setting once, changing nothing;
+2. set up: a new training session, or the previous one to resume;
+3. train: one call into :mod:`sknn.core.training`;
+4. publish: every fitted attribute at once, only when training produced a
+   usable model.
+
+The classifier and the regressor differ only in how targets are encoded, which
+loss they use and how outputs become predictions (their own modules).
+"""
+
+import warnings
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.optimize import _check_optimize_result
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._callbacks import CallbackSupportMixin, epoch_tasks
+from ._input import (
+    check_memory,
+    check_targets_fit,
+    sample_weights,
+    training_input,
+)
+from ._persistence import VersionedPickleMixin
+from ._validation import hold_out
+from .core import training
+from .core.activations import HIDDEN_ACTIVATIONS
+from .core.initializers import INITIALIZERS
+from .core.losses import LOSSES
+from .core.network import Network, predict
+from .core.optimizers import OPTIMIZERS
+from .core.schedules import SCHEDULES
+
+# Rows per chunk at predict time: bounds its memory whatever the number of rows.
+_PREDICT_CHUNK_ELEMENTS = 1 << 20
+
+
+@dataclass(frozen=True)
+class _Architecture:
+    """The network a fit resolved: what its weights mean."""
+
+    layer_units: tuple
+    hidden_activations: tuple
+    loss: str
+    dtype: str  # a name, not a numpy.dtype: skops trusts plain values only
+
+    @property
+    def output_activation(self):
+        return LOSSES[self.loss].output_activation
+
+
+@dataclass
+class _FitData:
+    """A fit's checked inputs: training input X, encoded targets Y, labels y."""
+
+    X: object
+    Y: np.ndarray
+    y: np.ndarray
+    sample_weight: np.ndarray | None
+    encoder: object
+    features: dict
+
+
+class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
+    """Shared parameters, validation and training of the two estimators."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), list, tuple],
+        "solver": [StrOptions({"lbfgs"} | set(OPTIMIZERS))],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions(set(SCHEDULES))],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
+        "weight_init": [StrOptions(set(INITIALIZERS))],
+        "dtype": [
+            StrOptions({"float32", "float64"}),
+            Options(type, {np.float32, np.float64}),
+        ],
+        "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+    }
+
+    # ---------------------------------------------------------------- fitting
+    def _fit(self, X, y, sample_weight, incremental, classes=None):
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True.")
+        resuming = hasattr(self, "_session") and (self.warm_start or incremental)
+        data = self._fit_data(X, y, sample_weight, incremental, resuming, classes)
+        architecture = self._architecture(data)
+        if resuming:
+            self._check_resumable(architecture, incremental)
+        settings = self._settings(architecture, data.X.shape[0])
+        session = self._session if resuming else training.Trainer(self.random_state)
+        network = self._network(architecture, session, resuming)
+        core_data = self._core_data(data, session)
+        result = self._train(session, network, core_data, data, settings, incremental)
+        if self._outcome_is_usable(result, resuming, incremental):
+            self._publish(session, network, architecture, data, result)
+        return self
+
+    def _fit_data(self, X, y, sample_weight, incremental, resuming, classes):
+        """Check the data and encode the targets, changing nothing (step 1)."""
+        X, y, features = self._validate_input(X, y, reset=not resuming)
+        X = training_input(
+            X, self._compute_dtype, type(self).__name__, self.solver == "lbfgs"
+        )
+        Y, encoder = self._encode_targets(y, incremental, resuming, classes)
+        Y = Y.astype(self._compute_dtype)
+        check_targets_fit(Y, self._compute_dtype)
+        weights = self._sample_weight(sample_weights(sample_weight, X), y, encoder)
+        return _FitData(X, Y, y, weights, encoder, features)
+
+    @property
+    def _compute_dtype(self):
+        return np.dtype(self.dtype)
+
+    def _architecture(self, data):
+        hidden_sizes = self._hidden_layer_sizes()
+        activations = self._per_layer("activation", self.activation, len(hidden_sizes))
+        for name in activations:
+            if name not in HIDDEN_ACTIVATIONS:
+                raise ValueError(
+                    f"Unknown activation {name!r}; choose from "
+                    f"{sorted(HIDDEN_ACTIVATIONS)}."
+                )
+        layer_units = (data.X.shape[1], *hidden_sizes, data.Y.shape[1])
+        return _Architecture(
+            layer_units,
+            tuple(activations),
+            self._loss_name(data.encoder),
+            self._compute_dtype.name,
+        )
+
+    def _hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if np.isscalar(sizes) else list(sizes)
+        if not all(isinstance(s, Integral | np.integer) and s > 0 for s in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must be positive integers, got "
+                f"{self.hidden_layer_sizes!r}."
+            )
+        return [int(s) for s in sizes]
+
+    def _per_layer(self, name, value, n_hidden):
+        """Expand a scalar-or-sequence parameter to one value per hidden layer."""
+        values = [value] * n_hidden if isinstance(value, str | Real) else list(value)
+        if len(values) != n_hidden:
+            raise ValueError(
+                f"{name} has {len(values)} entries but there are {n_hidden} hidden "
+                f"layers (hidden_layer_sizes={self.hidden_layer_sizes!r}): give one "
+                "value, or one per hidden layer."
+            )
+        return values
+
+    def _dropout_rates(self, n_hidden):
+        rates = self._per_layer("dropout", self.dropout, n_hidden)
+        for rate in rates:
+            if not isinstance(rate, Real) or not 0 <= rate < 1:
+                raise ValueError(
+                    f"Each dropout rate must be a float in [0, 1), got {rate!r}: "
+                    "a rate of 1 would drop every unit."
+                )
+        return tuple(float(rate) for rate in rates)
+
+    def _check_resumable(self, architecture, incremental):
+        """Refuse a resume whose network, or optimizer state, cannot carry over."""
+        before = self._architecture_
+        if before.layer_units != architecture.layer_units:
+            raise ValueError(
+                "The network's layers changed since the last fit "
+                f"({list(before.layer_units)} -> {list(architecture.layer_units)}); "
+                "set warm_start=False to start over."
+            )
+        if not incremental:
+            return  # a warm start begins a new optimizer state: all else may change
+        changed = {
+            "solver": (self._session.solver, self.solver),
+            "dtype": (before.dtype, architecture.dtype),
+            "loss": (before.loss, architecture.loss),
+        }
+        for name, (old, new) in changed.items():
+            if old != new:
+                raise ValueError(
+                    f"partial_fit cannot continue with {name}={new!r}: the model was "
+                    f"trained with {name}={old!r}, and its optimizer state belongs "
+                    f"to that. Set {name}={old!r} back, or fit a new model."
+                )
+
+    def _settings(self, architecture, n_samples):
+        """Every training setting, resolved once for this call (step 1)."""
+        batch_size = self._batch_size(n_samples)
+        check_memory(architecture.layer_units, batch_size, architecture.dtype)
+        return training.Settings(
+            solver=self.solver,
+            loss=architecture.loss,
+            learning_rate_init=self.learning_rate_init,
+            schedule=self.learning_rate,
+            power_t=self.power_t,
+            alpha=self.alpha,
+            batch_size=batch_size,
+            shuffle=self.shuffle,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            random_state=self.random_state,
+            solver_settings=dict(
+                momentum=self.momentum,
+                nesterov=self.nesterovs_momentum,
+                beta_1=self.beta_1,
+                beta_2=self.beta_2,
+                epsilon=self.epsilon,
+            ),
+            max_grad_norm=self.max_grad_norm,
+            dropout=self._dropout_rates(len(architecture.layer_units) - 2),
+            max_fun=self.max_fun,
+        )
+
+    def _batch_size(self, n_samples):
+        if self.solver == "lbfgs":
+            return n_samples
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"Got batch_size={self.batch_size} larger than the {n_samples} "
+                "samples: it is clipped to the number of samples."
+            )
+        return min(self.batch_size, n_samples)
+
+    def _network(self, architecture, session, resuming):
+        """The network to train: the fitted weights when resuming, else new ones."""
+        network = Network(
+            architecture.layer_units,
+            architecture.hidden_activations,
+            architecture.output_activation,
+            architecture.dtype,
+        )
+        if resuming:
+            network.set_layers(self.coefs_, self.intercepts_)
+        else:
+            session.initialize(network, INITIALIZERS[self.weight_init])
+        return network
+
+    def _core_data(self, data, session):
+        """What the session trains on: all rows, or all but the held-out ones."""
+        if not self.early_stopping:
+            return training.Data(data.X, data.Y, data.sample_weight)
+        train_rows, val_rows = hold_out(
+            data.y,
+            self.validation_fraction,
+            self._stratifies(data.y),
+            session.draw_seed(),
+        )
+        w = data.sample_weight
+        w_val = None if w is None else w[val_rows]
+        y_val = data.y[val_rows]
+
+        def score(outputs):
+            if not np.isfinite(outputs).all():
+                return np.nan
+            return self._validation_score(outputs, y_val, w_val, data.encoder)
+
+        validation = training.Validation(val_rows, data.Y[val_rows], w_val, score)
+        return training.Data(data.X, data.Y, w, train_rows, validation)
+
+    def _train(self, session, network, core_data, data, settings, incremental):
+        """One call into the core, with the epoch callbacks (step 3)."""
+        max_epochs = 1 if incremental else self.max_iter
+        tasks = epoch_tasks(
+            self,
+            data.X,
+            data.y,
+            data.sample_weight,
+            max_epochs,
+            lambda: self._network_attributes(network, data.encoder, data.features),
+        )
+        callbacks = self._epoch_callbacks() + ([tasks] if tasks else [])
+        try:
+            if self.solver == "lbfgs":
+                return session.fit_lbfgs(
+                    network,
+                    core_data,
+                    settings,
+                    max_iter=max_epochs,
+                    callbacks=callbacks,
+                )
+            return session.fit(
+                network,
+                core_data,
+                settings,
+                max_epochs=max_epochs,
+                new_optimizer=not incremental,
+                callbacks=callbacks,
+            )
+        finally:
+            if tasks:
+                tasks.close()
+
+    def _epoch_callbacks(self):
+        if not self.verbose:
+            return []
+
+        def print_epoch(record):
+            print(f"Iteration {record['epoch']}, loss = {record['loss']:.8f}")
+            if record["val_score"] is not None:
+                print(f"Validation score: {record['val_score']:f}")
+
+        return [print_epoch]
+
+    def _outcome_is_usable(self, result, resuming, incremental):
+        """Warn or raise on how training ended; False when nothing is to publish."""
+        remedy = (
+            "Lower learning_rate_init, set max_grad_norm (e.g. 1.0), or scale X "
+            "(e.g. StandardScaler)."
+        )
+        if result.reason == "interrupted" and result.n_epochs == 0:
+            raise KeyboardInterrupt  # nothing completed: the model is as it was
+        if result.reason == "diverged" and result.n_epochs == 0:
+            if not resuming:
+                raise ValueError(
+                    "Training diverged in the first epoch: the loss or the weights "
+                    f"became NaN or infinite. {remedy}"
+                )
+            warnings.warn(
+                "Training diverged: the loss or the weights became NaN or infinite "
+                f"in the first epoch of this call, so the model is unchanged. {remedy}",
+                ConvergenceWarning,
+            )
+            return False
+        if result.reason == "diverged":
+            warnings.warn(
+                "Training diverged: the loss or the weights became NaN or infinite "
+                f"after {result.n_epochs} completed epoch(s) in this call. Kept the "
+                f"model of the last completed epoch. {remedy}",
+                ConvergenceWarning,
+            )
+        elif result.reason == "interrupted":
+            kept = (
+                "the best on the validation set"
+                if self.early_stopping
+                else ("those of the last completed epoch")
+            )
+            warnings.warn(f"Training interrupted by user: kept the weights, {kept}.")
+        elif result.lbfgs is not None:
+            _check_optimize_result("lbfgs", result.lbfgs, self.max_iter)
+        elif result.reason == "plateau" and self.verbose:
+            watched = "Validation score" if self.early_stopping else "Training loss"
+            print(
+                f"{watched} did not improve more than tol={self.tol:f} for "
+                f"{self.n_iter_no_change} consecutive epochs. Stopping."
+            )
+        elif result.reason == "max_epochs" and not incremental:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+            )
+        return True
+
+    def _network_attributes(self, network, encoder, features):
+        """The attributes a model that stopped training now would have."""
+        attributes = dict(
+            coefs_=[W.copy() for W in network.weights],
+            intercepts_=[b.copy() for b in network.biases],
+            n_layers_=network.n_layers + 1,
+            n_outputs_=network.layer_sizes[-1],
+            out_activation_=network.output_activation.name,
+            hidden_activations_=[a.name for a in network.hidden_activations],
+            **{name: value for name, value in features.items() if value is not None},
+        )
+        if encoder is not None:
+            attributes.update(_label_binarizer=encoder, classes_=encoder.classes_)
+        return attributes
+
+    def _publish(self, session, network, architecture, data, result):
+        """Set every fitted attribute at once, after training succeeded (step 4)."""
+        history = result.history
+        loss_curve = [record["loss"] for record in history]
+        scores = [r["val_score"] for r in history if r["val_score"] is not None]
+        early_stopping = self.early_stopping and self.solver != "lbfgs"
+        for name in data.features:
+            vars(self).pop(name, None)
+        attributes = self._network_attributes(network, data.encoder, data.features)
+        loss = result.loss if result.lbfgs is None else float(result.lbfgs.fun)
+        attributes.update(
+            loss_=loss,
+            n_iter_=result.n_epochs,
+            t_=result.samples_seen,
+            history_=history,
+            loss_curve_=loss_curve,
+            validation_scores_=scores if early_stopping else None,
+            best_validation_score_=result.best_value if early_stopping else None,
+            best_loss_=None if early_stopping else min(loss_curve, default=loss),
+            _architecture_=architecture,
+            _session=session,
+        )
+        for name, value in attributes.items():
+            setattr(self, name, value)
+
+    # ------------------------------------------------------------- prediction
+    def _forward(self, X):
+        """Output activations for X as float64, computed in bounded chunks."""
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            reset=False,
+            dtype=(np.float64, np.float32),
+        )
+        if sp.issparse(X):
+            X = X.tocsr()
+        widest = max(c.shape[1] for c in self.coefs_)
+        chunk_rows = max(1, _PREDICT_CHUNK_ELEMENTS // max(widest, X.shape[1]))
+        return predict(
+            X,
+            self.coefs_,
+            self.intercepts_,
+            self.hidden_activations_,
+            self.out_activation_,
+            chunk_rows,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and target(s) y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values (class labels in classification, real numbers in
+            regression).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _sample_weight(self, sample_weight, y, encoder):
+        return sample_weight
+
+    def _partial_fit_available(self):
+        if self.solver == "lbfgs":
+            raise AttributeError(
+                "partial_fit is only available for stochastic optimizers; "
+                f"solver={self.solver!r} is not stochastic."
+            )
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

@@ -1,0 +1,175 @@
+"""FirstNetRegressor: real-valued targets, their loss, and predictions."""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import column_or_1d
+
+from ._base import _BaseFirstNet
+from ._docstrings import _SHARED_ATTRIBUTES, _SHARED_DOC
+from ._input import validate_training_data
+
+
+class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
+    __doc__ = f"""Multi-layer perceptron regressor on sknn's NumPy core.
+
+    A drop-in superset of :class:`sklearn.neural_network.MLPRegressor`: the same
+    parameters, defaults and fitted attributes, plus more activations and
+    solvers, dropout, weight initializers, gradient clipping and float32
+    training.
+
+    Parameters
+    ----------
+    loss : {{'squared_error', 'poisson'}}, default='squared_error'
+        'squared_error' is half the squared error, summed over outputs;
+        'poisson' is half the Poisson deviance with an exp output (log link)
+        and needs ``y >= 0``.
+{_SHARED_DOC}
+    Attributes
+    ----------
+{_SHARED_ATTRIBUTES}
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn import FirstNetRegressor
+    >>> X = np.linspace(-1, 1, 50).reshape(-1, 1)
+    >>> reg = FirstNetRegressor(hidden_layer_sizes=(), activation="identity",
+    ...                         solver="lbfgs").fit(X, 3 * X.ravel() + 1)
+    >>> round(float(reg.predict([[0.5]])[0]), 2)
+    2.5
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseFirstNet._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        dropout=0.0,
+        weight_init="auto",
+        dtype="float32",
+        max_grad_norm=None,
+    ):
+        self.loss = loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.dropout = dropout
+        self.weight_init = weight_init
+        self.dtype = dtype
+        self.max_grad_norm = max_grad_norm
+
+    def _validate_input(self, X, y, reset):
+        X, y, features = validate_training_data(
+            self,
+            X,
+            y,
+            reset,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=True,
+            dtype=(np.float64, np.float32),
+            ensure_all_finite=False,  # checked in one pass by training_input
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError("loss='poisson' requires non-negative y.")
+        return X, y, features
+
+    def _encode_targets(self, y, incremental, resuming, classes):
+        return y.reshape(y.shape[0], -1), None
+
+    def _loss_name(self, encoder):
+        return self.loss
+
+    def _stratifies(self, y):
+        return False
+
+    def _validation_score(self, outputs, y_val, w_val, encoder):
+        return r2_score(y_val, outputs.reshape(y_val.shape), sample_weight=w_val)
+
+    @available_if(_BaseFirstNet._partial_fit_available)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with a single epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            The target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict using the multi-layer perceptron model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted values, float64.
+        """
+        outputs = self._forward(X)
+        return outputs.ravel() if outputs.shape[1] == 1 else outputs
