@@ -159,13 +159,20 @@ def _check_estimator(estimator):
 
 
 def _hidden_activation_names(estimator):
-    """One activation name per hidden layer, each one checked to be exportable."""
+    """One activation name per hidden layer, each one checked to be exportable.
+
+    sknn's models say which activations they were fitted with
+    (``hidden_activations_``); scikit-learn's MLPs only have the parameter.
+    """
     n_hidden = len(estimator.coefs_) - 1
-    activation = estimator.activation
+    source = "hidden_activations_"
+    activation = getattr(estimator, source, None)
+    if activation is None:
+        source, activation = "activation", estimator.activation
     names = [activation] * n_hidden if isinstance(activation, str) else list(activation)
     if len(names) != n_hidden:
         raise ValueError(
-            f"activation has {len(names)} entries but the fitted network has "
+            f"{source} has {len(names)} entries but the fitted network has "
             f"{n_hidden} hidden layers; set it back to the value it was fitted with."
         )
     unknown = sorted({str(name) for name in names} - set(_HIDDEN_WRITERS))

@@ -321,21 +321,19 @@ def test_divergence_rolls_back_the_whole_session_to_the_last_epoch():
 
 
 def test_non_finite_weights_from_a_finite_loss_count_as_divergence():
-    # ReLU units whose weights went to -inf output 0: the loss stays finite
+    # one batch an epoch: the step that overflows is the epoch's last, and its
+    # loss was finite; the epoch must not count as completed
     X, Y = _regression(20)
-    session, net = _session_and_network("relu")
-    result = session.fit(
-        net,
-        Data(X, Y),
-        _settings(
-            solver="sgd",
-            learning_rate_init=1e300,
-            batch_size=20,
-            solver_settings=dict(momentum=0.0, nesterov=False),
-        ),
-        max_epochs=3,
-        new_optimizer=True,
+    session = Trainer(random_state=0)
+    net = Network([3, 8, 1], ["relu"], "identity", np.float32)
+    session.initialize(net, INITIALIZERS["auto"])
+    settings = _settings(
+        solver="sgd",
+        learning_rate_init=1e38,
+        batch_size=20,
+        solver_settings=dict(momentum=0.0, nesterov=False),
     )
+    result = session.fit(net, Data(X, Y), settings, max_epochs=3, new_optimizer=True)
     assert result.reason == "diverged" and net.is_finite()
 
 

@@ -286,7 +286,7 @@ def test_learning_rate_schedules_apply_to_adam(iris, schedule):
     assert rates[-1] < rates[0]
 
 
-def test_early_stopping_keeps_the_best_weights(iris):
+def test_early_stopping_records_a_validation_score_per_epoch(iris):
     X, y = iris
     clf = FirstNetClassifier(
         hidden_layer_sizes=(8,), early_stopping=True, max_iter=60, random_state=0

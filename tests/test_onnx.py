@@ -271,7 +271,7 @@ def test_module_imports_without_onnx():
 
 def test_unexportable_hidden_activation_is_named(ort):
     estimator, X = _fit("binary", "relu")
-    estimator.activation = "softsign"
+    estimator.hidden_activations_ = ["softsign"]
     with pytest.raises(ValueError, match="softsign"):
         to_onnx(estimator, X)
 
@@ -285,8 +285,10 @@ def test_unexportable_output_activation_is_named(ort):
 
 def test_activation_list_of_the_wrong_length_is_refused(ort):
     estimator, X = _fit("multiclass", ["relu", "tanh"], hidden_layer_sizes=(4, 3))
-    estimator.activation = ["relu"]
-    with pytest.raises(ValueError, match="2 hidden layers"):
+    estimator.hidden_activations_ = ["relu"]
+    with pytest.raises(
+        ValueError, match="hidden_activations_ has 1 .* 2 hidden layers"
+    ):
         to_onnx(estimator, X)
 
 
