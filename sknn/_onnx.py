@@ -13,6 +13,8 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils.validation import check_is_fitted
 
+from .core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+
 # Opset 13 is the first where Softmax normalises one axis (not a flattened
 # block) and where every op used below has its current signature.
 _MIN_OPSET = 13
@@ -20,10 +22,6 @@ _MIN_OPSET = 13
 _DEFAULT_OPSET = 17
 
 _INSTALL_HINT = 'pip install "sknn[onnx]"'
-
-_LEAKY_RELU_SLOPE = 0.01
-_GELU_SCALE = float(np.sqrt(2.0 / np.pi))
-_GELU_CUBIC = 0.044715
 
 
 def _import_onnx():
@@ -61,7 +59,7 @@ class _GraphBuilder:
         return name
 
     def scalar(self, value):
-        return self.constant("const", np.array(value, dtype=np.float32))
+        return self.constant("const", np.array(float(value), dtype=np.float32))
 
     def op(self, op_type, inputs, output=None, **attributes):
         """Append a node and return the name of its (single) output."""
@@ -76,76 +74,6 @@ class _GraphBuilder:
             )
         )
         return output
-
-
-# ---------------------------------------------------------------- activations
-# Each writer takes the builder and the name of the pre-activation ``z`` and
-# returns the name of ``f(z)``, with the formulas of sknn.core.activations.
-def _identity(graph, z):
-    return z
-
-
-def _logistic(graph, z):
-    return graph.op("Sigmoid", [z])
-
-
-def _tanh(graph, z):
-    return graph.op("Tanh", [z])
-
-
-def _relu(graph, z):
-    return graph.op("Relu", [z])
-
-
-def _leaky_relu(graph, z):
-    return graph.op("LeakyRelu", [z], alpha=_LEAKY_RELU_SLOPE)
-
-
-def _elu(graph, z):
-    return graph.op("Elu", [z], alpha=1.0)
-
-
-def _gelu(graph, z):
-    # 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))), written out with
-    # elementary ops: the Gelu op only exists from opset 20 on
-    z_cubed = graph.op("Mul", [z, graph.op("Mul", [z, z])])
-    inner = graph.op("Add", [z, graph.op("Mul", [z_cubed, graph.scalar(_GELU_CUBIC)])])
-    gate = graph.op("Tanh", [graph.op("Mul", [inner, graph.scalar(_GELU_SCALE)])])
-    half_gate = graph.op(
-        "Mul", [graph.op("Add", [gate, graph.scalar(1.0)]), graph.scalar(0.5)]
-    )
-    return graph.op("Mul", [z, half_gate])
-
-
-def _silu(graph, z):
-    # z / (1 + e^-z) = z * logistic(z)
-    return graph.op("Mul", [z, graph.op("Sigmoid", [z])])
-
-
-def _softmax(graph, z):
-    return graph.op("Softmax", [z], axis=1)
-
-
-def _exp(graph, z):
-    return graph.op("Exp", [z])
-
-
-_HIDDEN_WRITERS = {
-    "identity": _identity,
-    "logistic": _logistic,
-    "tanh": _tanh,
-    "relu": _relu,
-    "leaky_relu": _leaky_relu,
-    "elu": _elu,
-    "gelu": _gelu,
-    "silu": _silu,
-}
-_OUTPUT_WRITERS = {
-    "identity": _identity,
-    "logistic": _logistic,
-    "softmax": _softmax,
-    "exp": _exp,
-}
 
 
 # --------------------------------------------------------------------- checks
@@ -175,21 +103,21 @@ def _hidden_activation_names(estimator):
             f"{source} has {len(names)} entries but the fitted network has "
             f"{n_hidden} hidden layers; set it back to the value it was fitted with."
         )
-    unknown = sorted({str(name) for name in names} - set(_HIDDEN_WRITERS))
+    unknown = sorted({str(name) for name in names} - set(HIDDEN_ACTIVATIONS))
     if unknown:
         raise ValueError(
             f"Cannot export hidden activation(s) {unknown} to ONNX; exportable "
-            f"activations are {sorted(_HIDDEN_WRITERS)}."
+            f"activations are {sorted(HIDDEN_ACTIVATIONS)}."
         )
     return names
 
 
 def _output_activation_name(estimator):
     name = estimator.out_activation_
-    if name not in _OUTPUT_WRITERS:
+    if name not in OUTPUT_ACTIVATIONS:
         raise ValueError(
             f"Cannot export output activation {name!r} to ONNX; exportable output "
-            f"activations are {sorted(_OUTPUT_WRITERS)}."
+            f"activations are {sorted(OUTPUT_ACTIVATIONS)}."
         )
     return name
 
@@ -241,16 +169,17 @@ def _class_labels(classes, onnx):
 def _write_network(graph, estimator, hidden_names, output_name):
     """MatMul + Add + activation for every layer; returns the output's name."""
     A = "X"
-    writers = [_HIDDEN_WRITERS[name] for name in hidden_names]
-    writers.append(_OUTPUT_WRITERS[output_name])
-    for W, b, write in zip(
-        estimator.coefs_, estimator.intercepts_, writers, strict=True
+    # each activation writes its own formula (Activation.graph)
+    activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_names]
+    activations.append(OUTPUT_ACTIVATIONS[output_name])
+    for W, b, activation in zip(
+        estimator.coefs_, estimator.intercepts_, activations, strict=True
     ):
         # the graph computes in float32, whatever precision the model trained in
         weights = graph.constant("coef", np.asarray(W, dtype=np.float32))
         bias = graph.constant("intercept", np.asarray(b, dtype=np.float32))
         Z = graph.op("Add", [graph.op("MatMul", [A, weights]), bias])
-        A = write(graph, Z)
+        A = activation.graph(graph, Z)
     return A
 
 

@@ -16,6 +16,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sknn import FirstNetClassifier, FirstNetRegressor
 from sknn.core.activations import HIDDEN_ACTIVATIONS
+from sknn.core.optimizers import OPTIMIZERS
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -123,7 +124,7 @@ def test_linear_regression_with_identity_activation():
 
 
 @pytest.mark.parametrize("activation", sorted(HIDDEN_ACTIVATIONS))
-@pytest.mark.parametrize("solver", ["lbfgs", "sgd", "adam", "rmsprop", "adamw"])
+@pytest.mark.parametrize("solver", ["lbfgs", *sorted(OPTIMIZERS)])
 def test_every_solver_and_activation_learns_iris(iris, solver, activation):
     X, y = iris
     lr = {"sgd": 0.1, "adam": 0.01, "rmsprop": 0.01, "adamw": 0.01}.get(solver, 0.001)

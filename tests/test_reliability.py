@@ -23,6 +23,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from sknn import FirstNetClassifier, FirstNetRegressor
 from sknn.core.network import Network
+from sknn.core.optimizers import OPTIMIZERS
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 rng = np.random.default_rng(0)
@@ -91,7 +92,7 @@ def test_property_fit_and_predict_work_or_raise_cleanly():
         n_features=st.integers(1, 4),
         dtype=st.sampled_from([np.float64, np.float32, np.int64, bool]),
         hidden=st.lists(st.integers(-1, 5), min_size=0, max_size=2),
-        solver=st.sampled_from(["lbfgs", "sgd", "adam", "rmsprop", "adamw"]),
+        solver=st.sampled_from(["lbfgs", *sorted(OPTIMIZERS)]),
         dropout=st.sampled_from([0.0, 0.5, 1.0]),
         batch_size=st.sampled_from(["auto", 1, 100]),
         scale=st.sampled_from([1.0, 1e30, np.inf]),

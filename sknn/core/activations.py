@@ -6,7 +6,11 @@ Every activation is a small class with three methods:
   (which may be ``Z`` itself);
 - ``backward(Z, A, dA)`` turns ``dA = dL/dA`` into ``dL/dZ = dA * f'(Z)`` in place,
   using whichever of ``Z`` or ``A`` gives ``f'`` cheapest;
-- ``derivative(z)`` returns ``f'(z)`` as a new array (for plots and tests).
+- ``derivative(z)`` returns ``f'(z)`` as a new array (for plots and tests);
+- ``graph(g, z)`` writes ``f(z)`` as elementary operations for export: ``g.op``
+  adds an operation (ONNX's names: sknn.to_onnx supplies ``g``), ``g.scalar`` a
+  constant. So the exported formula sits next to the computed one, constants
+  shared.
 
 ``needs_input`` says whether ``backward`` reads ``Z``; the network keeps the
 pre-activations of a layer only when its activation needs them.
@@ -42,6 +46,9 @@ class Activation:
         z = np.asarray(z, dtype=float)
         return self.backward(z, self(z), np.ones_like(z))
 
+    def graph(self, g, z):
+        raise NotImplementedError
+
 
 class Identity(Activation):
     name = "identity"
@@ -55,6 +62,9 @@ class Identity(Activation):
     def backward(self, Z, A, dA):
         # f'(z) = 1
         return dA
+
+    def graph(self, g, z):
+        return z
 
 
 class Logistic(Activation):
@@ -71,6 +81,9 @@ class Logistic(Activation):
         dA *= 1.0 - A
         return dA
 
+    def graph(self, g, z):
+        return g.op("Sigmoid", [z])
+
 
 class Tanh(Activation):
     name = "tanh"
@@ -83,6 +96,9 @@ class Tanh(Activation):
         # f'(z) = 1 - tanh(z)^2
         dA *= 1.0 - A * A
         return dA
+
+    def graph(self, g, z):
+        return g.op("Tanh", [z])
 
 
 class ReLU(Activation):
@@ -98,6 +114,9 @@ class ReLU(Activation):
         dA *= A > 0
         return dA
 
+    def graph(self, g, z):
+        return g.op("Relu", [z])
+
 
 class LeakyReLU(Activation):
     name = "leaky_relu"
@@ -111,6 +130,9 @@ class LeakyReLU(Activation):
         # f'(z) = 1 if z > 0 else 0.01; the sign of A is the sign of z
         dA *= np.where(A > 0, 1.0, self.slope).astype(dA.dtype, copy=False)
         return dA
+
+    def graph(self, g, z):
+        return g.op("LeakyRelu", [z], alpha=self.slope)
 
 
 class ELU(Activation):
@@ -128,6 +150,9 @@ class ELU(Activation):
         dA *= np.minimum(A, 0.0) + 1.0
         return dA
 
+    def graph(self, g, z):
+        return g.op("Elu", [z], alpha=1.0)
+
 
 class GELU(Activation):
     """Gaussian error linear unit, tanh approximation (PyTorch's approximate='tanh')."""
@@ -135,10 +160,11 @@ class GELU(Activation):
     name = "gelu"
     needs_input = True
     c = np.sqrt(2.0 / np.pi)
+    cubic = 0.044715
 
     def _inner_tanh(self, Z):
         # t = tanh(c (z + 0.044715 z^3))
-        return np.tanh(self.c * (Z + 0.044715 * Z**3))
+        return np.tanh(self.c * (Z + self.cubic * Z**3))
 
     def _forward(self, Z, out):
         # f(z) = z (1 + t) / 2
@@ -151,9 +177,17 @@ class GELU(Activation):
     def backward(self, Z, A, dA):
         # f'(z) = (1 + t) / 2 + z (1 - t^2) c (1 + 3 * 0.044715 z^2) / 2
         t = self._inner_tanh(Z)
-        dt = (1.0 - t * t) * self.c * (1.0 + 3 * 0.044715 * Z * Z)
+        dt = (1.0 - t * t) * self.c * (1.0 + 3 * self.cubic * Z * Z)
         dA *= 0.5 * (1.0 + t + Z * dt)
         return dA
+
+    def graph(self, g, z):
+        # the same formula in elementary ops: ONNX's Gelu exists from opset 20 only
+        z_cubed = g.op("Mul", [z, g.op("Mul", [z, z])])
+        inner = g.op("Add", [z, g.op("Mul", [z_cubed, g.scalar(self.cubic)])])
+        t = g.op("Tanh", [g.op("Mul", [inner, g.scalar(self.c)])])
+        half_one_plus_t = g.op("Mul", [g.op("Add", [t, g.scalar(1.0)]), g.scalar(0.5)])
+        return g.op("Mul", [z, half_one_plus_t])
 
 
 _LOGISTIC = Logistic()
@@ -177,6 +211,9 @@ class SiLU(Activation):
         dA *= gate
         return dA
 
+    def graph(self, g, z):
+        return g.op("Mul", [z, g.op("Sigmoid", [z])])
+
 
 class Softmax(Activation):
     """Output activation of multiclass problems; its backward is fused into the loss."""
@@ -190,6 +227,9 @@ class Softmax(Activation):
         out /= out.sum(axis=1, keepdims=True)
         return out
 
+    def graph(self, g, z):
+        return g.op("Softmax", [z], axis=1)
+
 
 class Exp(Activation):
     """Output activation (inverse log link) for Poisson regression."""
@@ -199,6 +239,9 @@ class Exp(Activation):
     def _forward(self, Z, out):
         # f(z) = e^z
         return np.exp(Z, out=out)
+
+    def graph(self, g, z):
+        return g.op("Exp", [z])
 
 
 HIDDEN_ACTIVATIONS = {
