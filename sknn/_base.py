@@ -19,9 +19,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.optimize import _check_optimize_result
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._callbacks import CallbackSupportMixin, epoch_tasks
@@ -31,6 +29,7 @@ from ._input import (
     sample_weights,
     training_input,
 )
+from ._outcome import epoch_printer, usable_outcome
 from ._persistence import VersionedPickleMixin
 from ._validation import hold_out
 from .core import training
@@ -130,7 +129,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         network = self._network(architecture, session, resuming)
         core_data = self._core_data(data, session)
         result = self._train(session, network, core_data, data, settings, incremental)
-        if self._outcome_is_usable(result, resuming, incremental):
+        if usable_outcome(self, result, resuming, incremental):
             self._publish(session, network, architecture, data, result)
         return self
 
@@ -309,7 +308,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             max_epochs,
             lambda: self._network_attributes(network, data.encoder, data.features),
         )
-        callbacks = self._epoch_callbacks() + ([tasks] if tasks else [])
+        callbacks = epoch_printer(self) + ([tasks] if tasks else [])
         try:
             if self.solver == "lbfgs":
                 return session.fit_lbfgs(
@@ -330,67 +329,6 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         finally:
             if tasks:
                 tasks.close()
-
-    def _epoch_callbacks(self):
-        if not self.verbose:
-            return []
-
-        def print_epoch(record):
-            print(f"Iteration {record['epoch']}, loss = {record['loss']:.8f}")
-            if record["val_score"] is not None:
-                print(f"Validation score: {record['val_score']:f}")
-
-        return [print_epoch]
-
-    def _outcome_is_usable(self, result, resuming, incremental):
-        """Warn or raise on how training ended; False when nothing is to publish."""
-        remedy = (
-            "Lower learning_rate_init, set max_grad_norm (e.g. 1.0), or scale X "
-            "(e.g. StandardScaler)."
-        )
-        if result.reason == "interrupted" and result.n_epochs == 0:
-            raise KeyboardInterrupt  # nothing completed: the model is as it was
-        if result.reason == "diverged" and result.n_epochs == 0:
-            if not resuming:
-                raise ValueError(
-                    "Training diverged in the first epoch: the loss or the weights "
-                    f"became NaN or infinite. {remedy}"
-                )
-            warnings.warn(
-                "Training diverged: the loss or the weights became NaN or infinite "
-                f"in the first epoch of this call, so the model is unchanged. {remedy}",
-                ConvergenceWarning,
-            )
-            return False
-        if result.reason == "diverged":
-            warnings.warn(
-                "Training diverged: the loss or the weights became NaN or infinite "
-                f"after {result.n_epochs} completed epoch(s) in this call. Kept the "
-                f"model of the last completed epoch. {remedy}",
-                ConvergenceWarning,
-            )
-        elif result.reason == "interrupted":
-            kept = (
-                "the best on the validation set"
-                if self.early_stopping
-                else ("those of the last completed epoch")
-            )
-            warnings.warn(f"Training interrupted by user: kept the weights, {kept}.")
-        elif result.lbfgs is not None:
-            _check_optimize_result("lbfgs", result.lbfgs, self.max_iter)
-        elif result.reason == "plateau" and self.verbose:
-            watched = "Validation score" if self.early_stopping else "Training loss"
-            print(
-                f"{watched} did not improve more than tol={self.tol:f} for "
-                f"{self.n_iter_no_change} consecutive epochs. Stopping."
-            )
-        elif result.reason == "max_epochs" and not incremental:
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet.",
-                ConvergenceWarning,
-            )
-        return True
 
     def _network_attributes(self, network, encoder, features):
         """The attributes a model that stopped training now would have."""

@@ -8,8 +8,10 @@ This package never imports scikit-learn. Read it in this order:
 4. ``network.py``      flat parameters, forward, backward, dropout, predict
 5. ``optimizers.py``   SGD < RMSProp < Adam < AdamW, updating the flat vector
 6. ``schedules.py``    learning rate between epochs
-7. ``training.py``     the epoch loop and when to stop
-8. ``lbfgs.py``        full-batch training through SciPy
+7. ``stopping.py``     when progress is over
+8. ``checkpoint.py``   the whole state of a session, for exact rollbacks
+9. ``training.py``     the training session: its settings and the epoch loop
+10. ``lbfgs.py``       full-batch training through SciPy
 
 Symbols used throughout:
 
