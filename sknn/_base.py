@@ -44,6 +44,13 @@ from .core.schedules import SCHEDULES
 _PREDICT_CHUNK_ELEMENTS = 1 << 20
 
 
+def _is_count(value):
+    # True and False are Integral, but hidden_layer_sizes=(True,) is a mistake
+    return isinstance(value, Integral | np.integer) and not isinstance(
+        value, bool | np.bool_
+    )
+
+
 @dataclass(frozen=True)
 class _Architecture:
     """The network a fit resolved: what its weights mean."""
@@ -78,7 +85,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), list, tuple],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), list, tuple, np.ndarray],
         "solver": [StrOptions({"lbfgs"} | set(OPTIMIZERS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -106,13 +113,15 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
+        "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple, np.ndarray],
         "weight_init": [StrOptions(set(INITIALIZERS))],
         "dtype": [
             StrOptions({"float32", "float64"}),
             Options(type, {np.float32, np.float64}),
+            Options(np.dtype, {np.dtype("float32"), np.dtype("float64")}),
         ],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "lr_schedule": [StrOptions(set(SCHEDULES)), None],
     }
 
     # ---------------------------------------------------------------- fitting
@@ -161,7 +170,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         layer_units = (data.X.shape[1], *hidden_sizes, data.Y.shape[1])
         return _Architecture(
             layer_units,
-            tuple(activations),
+            tuple(str(name) for name in activations),
             self._loss_name(data.encoder),
             self._compute_dtype.name,
         )
@@ -169,10 +178,10 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     def _hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
         sizes = [sizes] if np.isscalar(sizes) else list(sizes)
-        if not all(isinstance(s, Integral | np.integer) and s > 0 for s in sizes):
+        if not all(_is_count(s) and s > 0 for s in sizes):
+            shown = [s.item() if isinstance(s, np.generic) else s for s in sizes]
             raise ValueError(
-                "hidden_layer_sizes must be positive integers, got "
-                f"{self.hidden_layer_sizes!r}."
+                f"hidden_layer_sizes must be positive integers, got {shown}."
             )
         return [int(s) for s in sizes]
 
@@ -190,10 +199,12 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     def _dropout_rates(self, n_hidden):
         rates = self._per_layer("dropout", self.dropout, n_hidden)
         for rate in rates:
-            if not isinstance(rate, Real) or not 0 <= rate < 1:
+            if not isinstance(rate, Real) or isinstance(rate, bool):
+                raise ValueError(f"Each dropout rate must be a float, got {rate!r}.")
+            if not 0 <= rate < 1:
+                why = "is negative" if rate < 0 else "would drop every unit"
                 raise ValueError(
-                    f"Each dropout rate must be a float in [0, 1), got {rate!r}: "
-                    "a rate of 1 would drop every unit."
+                    f"Each dropout rate must be in [0, 1): {float(rate)} {why}."
                 )
         return tuple(float(rate) for rate in rates)
 
@@ -225,11 +236,14 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         """Every training setting, resolved once for this call (step 1)."""
         batch_size = self._batch_size(n_samples)
         check_memory(architecture.layer_units, batch_size, architecture.dtype)
+        dropout = self._dropout_rates(len(architecture.layer_units) - 2)
+        if self.solver == "lbfgs":
+            self._check_full_batch_extras(dropout)
         return training.Settings(
             solver=self.solver,
             loss=architecture.loss,
             learning_rate_init=self.learning_rate_init,
-            schedule=self.learning_rate,
+            schedule=self._schedule(),
             power_t=self.power_t,
             alpha=self.alpha,
             batch_size=batch_size,
@@ -245,9 +259,31 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 epsilon=self.epsilon,
             ),
             max_grad_norm=self.max_grad_norm,
-            dropout=self._dropout_rates(len(architecture.layer_units) - 2),
+            dropout=dropout,
             max_fun=self.max_fun,
         )
+
+    def _schedule(self):
+        # as in scikit-learn, learning_rate applies to solver='sgd' only;
+        # lr_schedule applies a schedule to any stochastic solver
+        if self.lr_schedule is not None:
+            return self.lr_schedule
+        return self.learning_rate if self.solver == "sgd" else "constant"
+
+    def _check_full_batch_extras(self, dropout):
+        """Refuse extras that full-batch L-BFGS cannot honour, rather than ignore them."""
+        ignored = {
+            "dropout": self.dropout if any(dropout) else None,
+            "max_grad_norm": self.max_grad_norm,
+            "lr_schedule": self.lr_schedule,
+        }
+        for name, value in ignored.items():
+            if value is not None:
+                raise ValueError(
+                    f"{name}={value!r} has no effect with solver='lbfgs', which "
+                    "takes full-batch steps of its own: use a stochastic solver "
+                    f"(e.g. 'adam'), or leave {name} at its default."
+                )
 
     def _batch_size(self, n_samples):
         if self.solver == "lbfgs":

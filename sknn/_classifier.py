@@ -88,6 +88,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         class_weight=None,
         dtype="float32",
         max_grad_norm=None,
+        lr_schedule=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -117,6 +118,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         self.class_weight = class_weight
         self.dtype = dtype
         self.max_grad_norm = max_grad_norm
+        self.lr_schedule = lr_schedule
 
     # -------------------------------------------------------- target encoding
     def _validate_input(self, X, y, reset):
@@ -155,11 +157,6 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
             encoder = LabelBinarizer().fit(y if multilabel else classes)
         else:
             encoder = LabelBinarizer().fit(y)
-        if len(encoder.classes_) < 2 and encoder.y_type_ != "multilabel-indicator":
-            raise ValueError(
-                "The classifier needs samples of at least 2 classes in the data, but "
-                f"the data contains only one class: {encoder.classes_.tolist()[0]!r}."
-            )
         return encoder.transform(y), encoder
 
     def _check_classes(self, y, incremental, classes, known):
@@ -267,8 +264,14 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
             Probability of each class, in the order of `classes_`.
         """
         outputs = self._forward(X)
+        if len(self.classes_) == 1:
+            return np.ones_like(outputs)  # a single class seen: it is certain
         if self.n_outputs_ == 1:
             return np.hstack([1.0 - outputs, outputs])
+        if self.out_activation_ == "softmax":
+            # a float32 X computes in float32: rows then sum to 1 only to ~1e-7,
+            # which log_loss warns about; normalise again in float64
+            outputs /= outputs.sum(axis=1, keepdims=True)
         return outputs
 
     def predict_log_proba(self, X):

@@ -27,8 +27,8 @@ _SHARED_DOC = """
         ``min(200, n_samples)``. Ignored by 'lbfgs'.
 
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Learning-rate schedule, applied to every stochastic solver (scikit-learn
-        applies it to 'sgd' only). 'invscaling' uses
+        Learning-rate schedule of solver='sgd' (as in scikit-learn, the other
+        solvers ignore it; see ``lr_schedule``). 'invscaling' uses
         ``learning_rate_init / pow(t, power_t)``, t the samples seen; 'adaptive'
         divides the rate by 5 each time ``n_iter_no_change`` epochs go by without
         improvement, until it drops below 1e-6.
@@ -69,7 +69,8 @@ _SHARED_DOC = """
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data (stratified for single-output
-        classification), stop when its score stops improving, and keep the best
+        classification when every class can be in both parts, shuffled
+        otherwise), stop when its score stops improving, and keep the best
         weights.
 
     validation_fraction : float, default=0.1
@@ -94,6 +95,7 @@ _SHARED_DOC = """
     dropout : float or list of float, default=0.0
         Inverted-dropout rate of the hidden units during training, in [0, 1);
         a list gives one rate per hidden layer. Prediction uses every unit.
+        Stochastic solvers only.
 
     weight_init : {'auto', 'xavier_uniform', 'xavier_normal', 'he_normal', \
 'he_uniform'}, default='auto'
@@ -106,6 +108,12 @@ _SHARED_DOC = """
 
     max_grad_norm : float, default=None
         If set, rescale each minibatch gradient whose global L2 norm exceeds it.
+        Stochastic solvers only.
+
+    lr_schedule : {'constant', 'invscaling', 'adaptive'}, default=None
+        Learning-rate schedule for any stochastic solver, with the meanings of
+        ``learning_rate``. None keeps scikit-learn's behaviour: ``learning_rate``
+        for 'sgd', a constant rate for the others.
 """
 
 _SHARED_ATTRIBUTES = """

@@ -77,6 +77,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         weight_init="auto",
         dtype="float32",
         max_grad_norm=None,
+        lr_schedule=None,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -106,6 +107,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.weight_init = weight_init
         self.dtype = dtype
         self.max_grad_norm = max_grad_norm
+        self.lr_schedule = lr_schedule
 
     def _validate_input(self, X, y, reset):
         X, y, features = validate_training_data(

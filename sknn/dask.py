@@ -265,8 +265,9 @@ def fit_incremental(
     classes : array-like of shape (n_classes,), default=None
         All the labels a classifier will ever see, passed to the first
         ``partial_fit`` call. When None for a classifier that has not been
-        fitted yet, they are computed from a 1-d ``y`` (one pass over ``y``
-        only, never over ``X``).
+        fitted yet, they are taken from ``y``: its distinct labels (one pass
+        over ``y`` only, never over ``X``), or for a multilabel indicator ``y``
+        the indices of its columns.
     shuffle_blocks : bool, default=True
         Whether to visit the blocks in a new random order at every epoch.
         Leave it on unless the blocks are already shuffled: blocks sorted by
@@ -321,10 +322,9 @@ def fit_incremental(
 
     first_fit_params = {}
     if is_classifier(estimator) and not hasattr(estimator, "classes_"):
-        if classes is None and getattr(y, "ndim", 1) == 1:
+        if classes is None:
             classes = _distinct_labels(y, dask_module, dask_array)
-        if classes is not None:
-            first_fit_params["classes"] = np.asarray(classes)
+        first_fit_params["classes"] = np.asarray(classes)
 
     schedule = _block_schedule(len(X_blocks), epochs, shuffle_blocks, random_state)
     client = _active_client()
@@ -342,7 +342,10 @@ def fit_incremental(
 
 
 def _distinct_labels(y, dask_module, dask_array):
-    """Compute the sorted distinct labels of a 1-d ``y`` (one pass over y)."""
+    """The classes of ``y``: its sorted distinct labels (one pass over a 1-d y),
+    or, for a multilabel indicator matrix, its columns' indices."""
+    if getattr(y, "ndim", 1) == 2:
+        return np.arange(y.shape[1])
     if isinstance(y, dask_array.Array):
         labels = dask_array.unique(y)
     else:

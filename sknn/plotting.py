@@ -11,6 +11,7 @@ can be restyled afterwards.
 """
 
 import numpy as np
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 __all__ = ["LossCurveDisplay", "plot_activations"]
@@ -180,10 +181,12 @@ class LossCurveDisplay:
 
         Parameters
         ----------
-        estimator : fitted estimator
+        estimator : fitted estimator or Pipeline
             A fitted :class:`~sknn.FirstNetClassifier`,
-            :class:`~sknn.FirstNetRegressor` or scikit-learn MLP, trained with a
-            stochastic solver (``'lbfgs'`` records no loss curve).
+            :class:`~sknn.FirstNetRegressor` or scikit-learn MLP, or a fitted
+            :class:`~sklearn.pipeline.Pipeline` ending in one (its final step is
+            drawn). sknn records one loss per epoch, or per iteration with
+            ``solver='lbfgs'``; scikit-learn's MLPs record none with ``'lbfgs'``.
 
         ax : matplotlib Axes, default=None
             Axes to draw on. None creates a new figure and axes.
@@ -224,13 +227,15 @@ class LossCurveDisplay:
         <sknn.plotting.LossCurveDisplay object at ...>
         """
         _import_pyplot(f"{cls.__name__}.from_estimator")
+        if isinstance(estimator, Pipeline):
+            estimator = estimator[-1]
         check_is_fitted(estimator)
         loss_curve = getattr(estimator, "loss_curve_", None)
         if loss_curve is None or len(loss_curve) == 0:
             raise ValueError(
-                f"{type(estimator).__name__} has no loss curve to draw: only the "
-                "stochastic solvers ('sgd', 'adam', 'rmsprop', 'adamw') record one "
-                "per epoch. Refit with one of them to plot it."
+                f"{type(estimator).__name__} has no loss curve to draw: "
+                "scikit-learn's MLPs record none with solver='lbfgs'. Refit with a "
+                "stochastic solver, or use sknn's estimators, to plot it."
             )
         display = cls(
             loss_curve=loss_curve,

@@ -352,6 +352,15 @@ def test_fit_incremental_in_process_without_a_client(no_client):
     assert clf.score(X, y) > 0.8
 
 
+def test_fit_incremental_infers_multilabel_classes(no_client):
+    da = pytest.importorskip("dask.array", reason=DASK_REASON)
+    X = np.random.default_rng(0).normal(size=(400, 3))
+    Y = np.column_stack([X[:, 0] > 0, X[:, 1] > 0]).astype(int)
+    dX, dY = da.from_array(X, chunks=(100, 3)), da.from_array(Y, chunks=(100, 2))
+    clf = skdask.fit_incremental(_small_classifier(), dX, dY, epochs=5, random_state=0)
+    assert clf.classes_.tolist() == [0, 1] and clf.predict(X).shape == (400, 2)
+
+
 def test_fit_incremental_on_a_dask_dataframe(client):
     pd = pytest.importorskip("pandas", reason="Dask DataFrames need pandas")
     dd = pytest.importorskip(

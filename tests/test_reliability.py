@@ -66,8 +66,8 @@ def test_y_with_nan_or_wrong_length():
 
 
 def test_a_single_sample():
-    with pytest.raises(ValueError, match="only one class"):
-        FirstNetClassifier().fit(X[:1], y[:1])
+    clf = FirstNetClassifier(hidden_layer_sizes=(3,), max_iter=5).fit(X[:1], y[:1])
+    assert clf.predict(X[:1]).tolist() == y[:1].tolist()
     reg = FirstNetRegressor(hidden_layer_sizes=(3,), max_iter=5).fit(X[:1], [2.0])
     assert reg.predict(X[:1]).shape == (1,)
 
