@@ -271,7 +271,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         return self.learning_rate if self.solver == "sgd" else "constant"
 
     def _check_full_batch_extras(self, dropout):
-        """Refuse extras that full-batch L-BFGS cannot honour, rather than ignore them."""
+        """Refuse extras that full-batch L-BFGS cannot honour, not ignore them."""
         ignored = {
             "dropout": self.dropout if any(dropout) else None,
             "max_grad_norm": self.max_grad_norm,

@@ -66,7 +66,10 @@ def test_invalid_parameters(params):
             {"activation": ["relu", "softplus"], "hidden_layer_sizes": (3, 3)},
             "Unknown activation",
         ),
-        ({"dropout": [0.2, 1.0], "hidden_layer_sizes": (3, 3)}, "would drop every unit"),
+        (
+            {"dropout": [0.2, 1.0], "hidden_layer_sizes": (3, 3)},
+            "would drop every unit",
+        ),
     ],
 )
 def test_invalid_per_layer_parameters(params, match):
