@@ -84,13 +84,8 @@ def _as_model_input(X):
     """Drop constant columns and make every non-numeric column categorical."""
     X = X.loc[:, X.nunique(dropna=False) > 1]
     text_columns = [
-        column
-        for column in X.columns
-        if not pd.api.types.is_numeric_dtype(X[column])
-        and not pd.api.types.is_datetime64_any_dtype(X[column])
+        column for column in X.columns if not pd.api.types.is_numeric_dtype(X[column])
     ]
-    # Dates would need feature engineering the benchmark leaves to no model.
-    X = X.select_dtypes(exclude="datetime")
     return X.astype({column: "category" for column in text_columns})
 
 
