@@ -14,9 +14,9 @@ import time
 import traceback
 import warnings
 from datetime import datetime, timezone
+from importlib import metadata
 
 import numpy as np
-import sklearn
 from sklearn.metrics import (
     accuracy_score,
     log_loss,
@@ -202,11 +202,20 @@ def environment(n_threads):
         "logical_cpus": os.cpu_count(),
         "thread_limit": n_threads,
         "thread_pools": pools,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scikit-learn": sklearn.__version__,
-        "sknn": sknn.__version__,
+        "versions": {"python": platform.python_version(), **_package_versions()},
     }
+
+
+def _package_versions():
+    # sknn's own version comes from the code imported, which need not be the
+    # installed distribution (a checkout on PYTHONPATH).
+    versions = {}
+    for package in ("numpy", "pandas", "scikit-learn", "pytabkit", "torch"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            pass  # an optional model's library that is not installed
+    return {**versions, "sknn": sknn.__version__}
 
 
 def _cpu_name():

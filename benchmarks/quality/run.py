@@ -81,18 +81,18 @@ def available_models(names, log=print):
 def header_lines(environment, args):
     """The run's settings and environment, one fact per line."""
     rows = "all" if not args.max_rows else f"at most {args.max_rows:,}"
+    fewer_splits = "".join(
+        f"; {model} on {count} of them" for model, count in args.model_splits.items()
+    )
     return [
         f"date: {environment['date']}",
         f"CPU: {environment['cpu']} ({environment['logical_cpus']} logical CPUs)",
         f"thread limit (BLAS, OpenMP, torch): {environment['thread_limit']}",
         f"thread pools: {'; '.join(environment['thread_pools']) or 'none found'}",
         "versions: "
-        + ", ".join(
-            f"{package} {environment[package]}"
-            for package in ("python", "numpy", "scikit-learn", "sknn")
-        ),
+        + ", ".join(f"{name} {v}" for name, v in environment["versions"].items()),
         f"protocol: {args.splits} seeded 75/25 splits (stratified for "
-        f"classification), {rows} rows per dataset",
+        f"classification){fewer_splits}; {rows} rows per dataset",
     ]
 
 
