@@ -88,7 +88,7 @@ def with_mlp_preprocessing(estimator, task):
     return TransformedTargetRegressor(regressor=pipeline, transformer=StandardScaler())
 
 
-def firstnet_model(name, overrides=None, description=None):
+def firstnet_model(name, overrides=None, description=None, preprocess=True):
     """A registry entry for sknn's FirstNet with some parameters changed.
 
     Parameters
@@ -100,6 +100,10 @@ def firstnet_model(name, overrides=None, description=None):
         from the defaults; the same for both tasks.
     description : str, default=None
         One line for the report; by default the overrides themselves.
+    preprocess : bool, default=True
+        Put the MLP preprocessing in front. False hands FirstNet the raw
+        DataFrame (categorical columns, NaNs) and the raw target, for
+        settings that prepare the columns themselves.
 
     Returns
     -------
@@ -112,7 +116,7 @@ def firstnet_model(name, overrides=None, description=None):
             sknn.FirstNetRegressor if task == "regression" else sknn.FirstNetClassifier
         )
         estimator = estimator_class(**{"random_state": seed, **overrides})
-        return with_mlp_preprocessing(estimator, task)
+        return with_mlp_preprocessing(estimator, task) if preprocess else estimator
 
     if description is None:
         description = f"sknn FirstNet, {_describe(overrides) or 'defaults'}"
