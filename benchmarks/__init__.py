@@ -1,0 +1,1 @@
+"""sknn's benchmarks: speed (``run.py``) and real-data quality (``quality``)."""
