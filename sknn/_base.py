@@ -312,8 +312,9 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         return network
 
     def _core_data(self, data, session):
-        """What the session trains on: all rows, or all but the held-out ones."""
-        if not self.early_stopping:
+        """What the session trains on: all rows, or all but the held-out ones
+        (early stopping, which full-batch L-BFGS ignores, as in scikit-learn)."""
+        if not self.early_stopping or self.solver == "lbfgs":
             return training.Data(data.X, data.Y, data.sample_weight)
         train_rows, val_rows = hold_out(
             data.y,

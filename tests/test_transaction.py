@@ -300,3 +300,13 @@ def test_early_stopping_restores_the_best_epochs_weights():
     cut = FirstNetClassifier(**{**params, "max_iter": best_epoch}).fit(X, y)
     np.testing.assert_array_equal(_weights(stopped), _weights(cut))
     assert stopped.best_validation_score_ == max(stopped.validation_scores_)
+
+
+def test_lbfgs_warm_started_from_an_early_stopped_fit_keeps_its_own_result():
+    clf = FirstNetClassifier(
+        hidden_layer_sizes=(5,), early_stopping=True, warm_start=True, random_state=0
+    ).fit(X, y)
+    early_best = _weights(clf)
+    clf.set_params(solver="lbfgs", max_iter=30).fit(X, y)
+    assert not np.array_equal(_weights(clf), early_best)
+    assert clf.validation_scores_ is None and clf.best_validation_score_ is None
