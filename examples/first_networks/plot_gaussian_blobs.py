@@ -84,7 +84,8 @@ for ax, labels, title in [(axes[0], y_test, "True"), (axes[1], y_pred, "Predicte
     ax.scatter(*Z_test.T, c=labels, cmap="coolwarm", s=12, edgecolor="k", lw=0.3)
     ax.set_title(f"{title} labels (test set)")
 mistakes = y_pred != y_test
-axes[1].scatter(*Z_test[mistakes].T, marker="x", c="k", s=50, label="mistakes")
+label = f"{mistakes.sum()} mistakes"
+axes[1].scatter(*Z_test[mistakes].T, marker="x", c="k", s=50, label=label)
 axes[1].legend(loc="lower left")
 LossCurveDisplay.from_estimator(
     network, ax=axes[2], name="Loss and validation accuracy"

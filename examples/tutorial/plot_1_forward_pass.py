@@ -62,6 +62,6 @@ axes[1].plot(x, output, "k", lw=2, label="sum + bias = output")
 axes[1].plot(x, y, ":", color="0.5", lw=2, label="target")
 axes[0].set(title="Hidden layer: tanh(x w + b)", xlabel="x", ylabel="activation")
 axes[1].set(title="Output layer: weighted sum of the units", xlabel="x")
-for ax in axes:
-    ax.legend(fontsize="small")
+axes[0].legend(fontsize="small")
+axes[1].legend(fontsize="small", loc="center left", bbox_to_anchor=(1, 0.5))
 plt.show()
