@@ -276,7 +276,8 @@ def to_onnx(estimator, X_sample=None, *, target_opset=None):
     >>> from sknn import FirstNetClassifier, to_onnx
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = FirstNetClassifier(hidden_layer_sizes=(8,), activation="gelu",
-    ...                          solver="lbfgs", random_state=0).fit(X, y)
+    ...                          solver="lbfgs", max_iter=1000,
+    ...                          random_state=0).fit(X, y)
     >>> model = to_onnx(clf, X[:5])
     >>> session = ort.InferenceSession(model.SerializeToString(),
     ...                                providers=["CPUExecutionProvider"])

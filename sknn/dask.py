@@ -463,8 +463,8 @@ def predict(estimator, X):
     >>> from sknn import FirstNetRegressor
     >>> from sknn.dask import predict
     >>> rng = np.random.default_rng(0)
-    >>> reg = FirstNetRegressor(max_iter=20, random_state=0)
-    >>> reg = reg.fit(rng.normal(size=(100, 3)), rng.normal(size=100))
+    >>> X = rng.normal(size=(100, 3))
+    >>> reg = FirstNetRegressor(solver="lbfgs", random_state=0).fit(X, X.sum(axis=1))
     >>> y_pred = predict(reg, da.zeros((1_000, 3), chunks=(250, 3)))
     >>> y_pred.shape, y_pred.compute().shape
     ((1000,), (1000,))
@@ -502,8 +502,7 @@ def predict_proba(estimator, X):
     >>> from sknn.dask import predict_proba
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(100, 3))
-    >>> clf = FirstNetClassifier(max_iter=20, random_state=0)
-    >>> clf = clf.fit(X, X[:, 0] > 0)
+    >>> clf = FirstNetClassifier(solver="lbfgs", random_state=0).fit(X, X[:, 0] > 0)
     >>> proba = predict_proba(clf, da.from_array(X, chunks=(50, 3)))
     >>> proba.shape
     (100, 2)

@@ -94,14 +94,19 @@ class LossCurveDisplay:
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
     >>> from sklearn.datasets import load_iris
     >>> from sknn import FirstNetClassifier
     >>> from sknn.plotting import LossCurveDisplay
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = FirstNetClassifier(max_iter=50, early_stopping=True, random_state=0)
-    >>> clf = clf.fit(X, y)  # doctest: +SKIP
-    >>> display = LossCurveDisplay.from_estimator(clf)  # doctest: +SKIP
-    >>> display.line_.get_ydata()  # the values of clf.loss_curve_  # doctest: +SKIP
+    >>> clf = FirstNetClassifier(early_stopping=True, random_state=0).fit(X, y)
+    >>> fig, ax = plt.subplots()
+    >>> display = LossCurveDisplay.from_estimator(clf, ax=ax)
+    >>> bool(np.array_equal(display.line_.get_ydata(), clf.loss_curve_))
+    True
+    >>> display.validation_line_ is not None  # early stopping: validation scores too
+    True
     """
 
     def __init__(self, *, loss_curve, validation_scores=None, estimator_name=None):
@@ -217,13 +222,15 @@ class LossCurveDisplay:
 
         Examples
         --------
+        >>> import matplotlib.pyplot as plt
         >>> from sklearn.datasets import make_regression
         >>> from sknn import FirstNetRegressor
         >>> from sknn.plotting import LossCurveDisplay
-        >>> X, y = make_regression(n_samples=200, n_features=5, random_state=0)
-        >>> reg = FirstNetRegressor(max_iter=30, random_state=0)
-        >>> reg = reg.fit(X, y)  # doctest: +SKIP
-        >>> LossCurveDisplay.from_estimator(reg)  # doctest: +SKIP
+        >>> X, y = make_regression(n_samples=200, noise=1.0, random_state=0)
+        >>> reg = FirstNetRegressor(learning_rate_init=0.01, random_state=0)
+        >>> reg = reg.fit(X, y / y.std())  # a target of unit scale suits Adam's steps
+        >>> fig, ax = plt.subplots()
+        >>> LossCurveDisplay.from_estimator(reg, ax=ax, name="Regression")
         <sknn.plotting.LossCurveDisplay object at ...>
         """
         _import_pyplot(f"{cls.__name__}.from_estimator")
@@ -282,10 +289,12 @@ def plot_activations(names=None, ax=None, *, z_range=(-4.0, 4.0), n_points=401):
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
     >>> from sknn.plotting import plot_activations
-    >>> ax = plot_activations(["relu", "gelu"])  # doctest: +SKIP
-    >>> len(ax.lines)  # doctest: +SKIP
-    4
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_activations(["relu", "gelu"], ax=ax)
+    >>> [line.get_label() for line in ax.lines]
+    ['relu', "relu'", 'gelu', "gelu'"]
     """
     plt = _import_pyplot("plot_activations")
     from .core.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS

@@ -43,6 +43,7 @@ def test_same_parameters_and_defaults_as_scikit_learn():
             "class_weight",
             "dtype",
             "max_grad_norm",
+            "lr_schedule",
         }
 
 
@@ -273,11 +274,11 @@ def test_max_grad_norm_bounds_each_step():
 
 
 @pytest.mark.parametrize("schedule", ["invscaling", "adaptive"])
-def test_learning_rate_schedules_apply_to_adam(iris, schedule):
+def test_lr_schedule_applies_schedules_to_adam(iris, schedule):
     X, y = iris
     clf = FirstNetClassifier(
         hidden_layer_sizes=(8,),
-        learning_rate=schedule,
+        lr_schedule=schedule,
         tol=1.0,
         n_iter_no_change=2,
         max_iter=30,

@@ -24,7 +24,17 @@ from scipy.special import expit
 
 
 class Activation:
-    """Base class: ``derivative`` comes from ``backward`` so the two cannot drift."""
+    """Base class: ``derivative`` comes from ``backward`` so the two cannot drift.
+
+    Examples
+    --------
+    Calling an activation is ``forward`` on a new array:
+
+    >>> from sknn.core.activations import HIDDEN_ACTIVATIONS
+    >>> tanh = HIDDEN_ACTIVATIONS["tanh"]
+    >>> tanh([0.0, 1.0]).round(3), tanh.derivative([0.0, 1.0]).round(3)
+    (array([0.   , 0.762]), array([1.  , 0.42]))
+    """
 
     name = ""
     needs_input = False
@@ -51,6 +61,15 @@ class Activation:
 
 
 class Identity(Activation):
+    """``f(z) = z``: a linear layer, or the output of a regression.
+
+    Examples
+    --------
+    >>> from sknn.core.activations import Identity
+    >>> Identity()([-1.0, 2.0]), Identity().derivative([-1.0, 2.0])
+    (array([-1.,  2.]), array([1., 1.]))
+    """
+
     name = "identity"
 
     def _forward(self, Z, out):
@@ -68,6 +87,15 @@ class Identity(Activation):
 
 
 class Logistic(Activation):
+    """``f(z) = 1 / (1 + e^-z)``: a hidden unit, or a binary output.
+
+    Examples
+    --------
+    >>> from sknn.core.activations import Logistic
+    >>> Logistic()([0.0, 2.0]).round(3), Logistic().derivative([0.0, 2.0]).round(3)
+    (array([0.5  , 0.881]), array([0.25 , 0.105]))
+    """
+
     name = "logistic"
 
     def _forward(self, Z, out):
@@ -86,6 +114,15 @@ class Logistic(Activation):
 
 
 class Tanh(Activation):
+    """``f(z) = tanh(z)``: the logistic function stretched to (-1, 1).
+
+    Examples
+    --------
+    >>> from sknn.core.activations import Tanh
+    >>> Tanh()([0.0, 1.0]).round(3), Tanh().derivative([0.0, 1.0]).round(3)
+    (array([0.   , 0.762]), array([1.  , 0.42]))
+    """
+
     name = "tanh"
 
     def _forward(self, Z, out):
@@ -102,6 +139,15 @@ class Tanh(Activation):
 
 
 class ReLU(Activation):
+    """``f(z) = max(0, z)``, the estimators' default hidden activation.
+
+    Examples
+    --------
+    >>> from sknn.core.activations import ReLU
+    >>> ReLU()([-1.0, 2.0]), ReLU().derivative([-1.0, 2.0])
+    (array([0., 2.]), array([0., 1.]))
+    """
+
     name = "relu"
 
     def _forward(self, Z, out):
@@ -119,6 +165,15 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
+    """``f(z) = max(z, 0.01 z)``: a ReLU that keeps a small slope below zero.
+
+    Examples
+    --------
+    >>> from sknn.core.activations import LeakyReLU
+    >>> LeakyReLU()([-1.0, 2.0]), LeakyReLU().derivative([-1.0, 2.0])
+    (array([-0.01,  2.  ]), array([0.01, 1.  ]))
+    """
+
     name = "leaky_relu"
     slope = 0.01
 
@@ -136,6 +191,15 @@ class LeakyReLU(Activation):
 
 
 class ELU(Activation):
+    """``f(z) = z`` above zero, ``e^z - 1`` below: a ReLU with a smooth floor at -1.
+
+    Examples
+    --------
+    >>> from sknn.core.activations import ELU
+    >>> ELU()([-1.0, 2.0]).round(3), ELU().derivative([-1.0, 2.0]).round(3)
+    (array([-0.632,  2.   ]), array([0.368, 1.   ]))
+    """
+
     name = "elu"
 
     def _forward(self, Z, out):
@@ -155,7 +219,14 @@ class ELU(Activation):
 
 
 class GELU(Activation):
-    """Gaussian error linear unit, tanh approximation (PyTorch's approximate='tanh')."""
+    """Gaussian error linear unit, tanh approximation (PyTorch's approximate='tanh').
+
+    Examples
+    --------
+    >>> from sknn.core.activations import GELU
+    >>> GELU()([-1.0, 0.0, 1.0]).round(3), GELU().derivative([0.0])
+    (array([-0.159,  0.   ,  0.841]), array([0.5]))
+    """
 
     name = "gelu"
     needs_input = True
@@ -194,7 +265,14 @@ _LOGISTIC = Logistic()
 
 
 class SiLU(Activation):
-    """Sigmoid linear unit (swish): z times its own logistic gate."""
+    """Sigmoid linear unit (swish): z times its own logistic gate.
+
+    Examples
+    --------
+    >>> from sknn.core.activations import SiLU
+    >>> SiLU()([-1.0, 0.0, 1.0]).round(3), SiLU().derivative([0.0])
+    (array([-0.269,  0.   ,  0.731]), array([0.5]))
+    """
 
     name = "silu"
     needs_input = True
@@ -216,7 +294,18 @@ class SiLU(Activation):
 
 
 class Softmax(Activation):
-    """Output activation of multiclass problems; its backward is fused into the loss."""
+    """Output activation of multiclass problems; its backward is fused into the loss.
+
+    Examples
+    --------
+    Each row becomes probabilities in proportion to ``e^z``:
+
+    >>> import numpy as np
+    >>> from sknn.core.activations import Softmax
+    >>> Softmax()(np.log([[1.0, 1.0], [1.0, 3.0]]))
+    array([[0.5 , 0.5 ],
+           [0.25, 0.75]])
+    """
 
     name = "softmax"
 
@@ -232,7 +321,14 @@ class Softmax(Activation):
 
 
 class Exp(Activation):
-    """Output activation (inverse log link) for Poisson regression."""
+    """Output activation (inverse log link) for Poisson regression.
+
+    Examples
+    --------
+    >>> from sknn.core.activations import Exp
+    >>> Exp()([0.0, 1.0]).round(3)
+    array([1.   , 2.718])
+    """
 
     name = "exp"
 

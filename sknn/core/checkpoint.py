@@ -20,6 +20,21 @@ class Checkpoint:
     replaces the object, it does not mutate the old one), and the objects that do
     mutate in place are copied: the network's parameters, the optimizer's state,
     the stopping policy, the generator's state, and the length of the history.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.checkpoint import Checkpoint
+    >>> from sknn.core.network import Network
+    >>> from sknn.core.training import Trainer
+    >>> session = Trainer(random_state=0)
+    >>> session.network = Network([2, 1], [], "identity", np.float64)
+    >>> saved = Checkpoint(session)
+    >>> session.network.params += 1.0
+    >>> session.samples_seen = 100
+    >>> saved.restore(session)
+    >>> session.network.params.tolist(), session.samples_seen
+    ([0.0, 0.0, 0.0], 0)
     """
 
     def __init__(self, session):
@@ -48,6 +63,12 @@ def generator(random_state):
     None draws the seed from NumPy's global ``RandomState``, as scikit-learn's
     ``random_state=None`` does; an int or a ``RandomState`` give the same stream
     every time.
+
+    Examples
+    --------
+    >>> from sknn.core.checkpoint import generator
+    >>> generator(0).random() == generator(0).random()
+    True
     """
     if random_state is None:
         legacy = np.random.mtrand._rand
@@ -59,7 +80,13 @@ def generator(random_state):
 
 
 def same_random_state(a, b):
-    """Whether ``random_state`` ``a`` asks for the stream ``b`` already seeded."""
+    """Whether ``random_state`` ``a`` asks for the stream ``b`` already seeded.
+    Examples
+    --------
+    >>> from sknn.core.checkpoint import same_random_state
+    >>> same_random_state(3, 3), same_random_state(None, None), same_random_state(3, 4)
+    (True, True, False)
+    """
     if a is b:
         return True
     integers = (int, np.integer)

@@ -29,6 +29,20 @@ def minimize_lbfgs(
     Returns ``(reason, scipy_result)``: reason is "finished" (SciPy's own
     stopping rules; ``scipy_result`` says which), "callback", "interrupted" or
     "diverged" (``scipy_result`` is None for the last two).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.lbfgs import minimize_lbfgs
+    >>> from sknn.core.losses import LOSSES
+    >>> from sknn.core.network import Network
+    >>> X = np.linspace(-1, 1, 20).reshape(-1, 1)
+    >>> network = Network([1, 1], [], "identity", np.float64)
+    >>> reason, result = minimize_lbfgs(
+    ...     network, X, 3 * X + 1, None, LOSSES["squared_error"], alpha=0.0,
+    ...     max_iter=50, max_fun=1000, tol=1e-10, on_iteration=lambda loss: False)
+    >>> reason, network.params.round(4).tolist()  # W = 3, b = 1
+    ('finished', [3.0, 1.0])
     """
     ws = Workspace(network, X.shape[0], [0.0] * (network.n_layers - 1))
     last_completed = network.params.copy()

@@ -19,6 +19,21 @@ import numpy as np
 
 
 class Loss:
+    """A loss paired with its output activation; all share ``delta = A - Y``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.losses import LOSSES
+    >>> loss = LOSSES["squared_error"]
+    >>> Y, A = np.array([[1.0], [2.0]]), np.array([[1.5], [2.0]])
+    >>> loss.mean(Y, A)  # (0.5 * 0.5**2 + 0) / 2 samples
+    0.0625
+    >>> loss.delta(Y, A, out=np.empty_like(A))
+    array([[0.5],
+           [0. ]])
+    """
+
     name = ""
     output_activation = ""
 
@@ -33,7 +48,7 @@ class Loss:
         return float(sample_weight @ losses.sum(axis=1)) / float(sample_weight.sum())
 
     def reported(self, Y, A, sample_weight=None):
-        """The loss as scikit-learn's MLP reports it: :meth:`mean` but for the
+        """The loss as scikit-learn's MLP reports it: ``mean`` but for the
         squared error, which it averages over outputs too."""
         return self.mean(Y, A, sample_weight)
 
@@ -56,9 +71,18 @@ class SquaredError(Loss):
     """Half the squared error, reported as scikit-learn's MLP reports it.
 
     scikit-learn reports it averaged over outputs as well as samples, while its
-    gradient (``delta = A - Y``) is that of the sum over outputs, :meth:`mean`.
+    gradient (``delta = A - Y``) is that of the sum over outputs, ``mean``.
     Both are kept, so ``loss_`` and the ``tol`` stopping rule are on
     scikit-learn's scale and every parameter update equals scikit-learn's.
+
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.losses import SquaredError
+    >>> Y, A = np.array([[1.0, 0.0]]), np.array([[3.0, 0.0]])
+    >>> SquaredError().mean(Y, A), SquaredError().reported(Y, A)
+    (2.0, 1.0)
     """
 
     name = "squared_error"
@@ -76,7 +100,15 @@ class SquaredError(Loss):
 
 
 class Poisson(Loss):
-    """Half Poisson deviance; ``y log(y / a)`` is taken as 0 where ``y == 0``."""
+    """Half Poisson deviance; ``y log(y / a)`` is taken as 0 where ``y == 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.losses import Poisson
+    >>> Poisson().pointwise(np.array([[0.0, 2.0]]), np.array([[1.0, 2.0]]))
+    array([[1., 0.]])
+    """
 
     name = "poisson"
     output_activation = "exp"
@@ -89,7 +121,16 @@ class Poisson(Loss):
 
 
 class BinaryCrossEntropy(Loss):
-    """One independent logistic output per column: binary and multilabel problems."""
+    """One independent logistic output per column: binary and multilabel problems.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.losses import BinaryCrossEntropy
+    >>> Y, A = np.array([[1.0, 0.0]]), np.array([[0.5, 0.1]])
+    >>> BinaryCrossEntropy().pointwise(Y, A).round(3)  # -log 0.5, -log 0.9
+    array([[0.693, 0.105]])
+    """
 
     name = "binary_cross_entropy"
     output_activation = "logistic"
@@ -103,7 +144,16 @@ class BinaryCrossEntropy(Loss):
 
 
 class CategoricalCrossEntropy(Loss):
-    """Softmax over the columns: one class per sample."""
+    """Softmax over the columns: one class per sample.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.losses import CategoricalCrossEntropy
+    >>> Y, A = np.array([[0.0, 1.0, 0.0]]), np.array([[0.2, 0.5, 0.3]])
+    >>> CategoricalCrossEntropy().pointwise(Y, A).round(3)  # -log 0.5
+    array([[0.693]])
+    """
 
     name = "categorical_cross_entropy"
     output_activation = "softmax"

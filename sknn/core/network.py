@@ -45,6 +45,21 @@ class Network:
         A name from ``OUTPUT_ACTIVATIONS``.
     dtype : numpy dtype
         Precision of the parameters and of the training computations.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.initializers import INITIALIZERS
+    >>> from sknn.core.network import Network, Workspace
+    >>> network = Network([3, 4, 2], ["relu"], "softmax", dtype=np.float64)
+    >>> network.n_params  # 3 x 4 + 4 x 2 weights, then 4 + 2 biases
+    26
+    >>> [W.shape for W in network.weights]
+    [(3, 4), (4, 2)]
+    >>> network.initialize(np.random.default_rng(0), INITIALIZERS["auto"])
+    >>> outputs = network.forward(np.ones((5, 3)), Workspace(network, 5, [0.0]))
+    >>> outputs.shape, bool(np.allclose(outputs.sum(axis=1), 1.0))
+    ((5, 2), True)
     """
 
     def __init__(self, layer_sizes, hidden_activations, output_activation, dtype):
@@ -186,6 +201,17 @@ class Workspace:
     Allocated once per fit, so the training step allocates no large arrays.
     ``A[i]`` is the same buffer as ``Z[i]`` when the activation works in place
     (its derivative needs only its output); otherwise both are kept.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.network import Network, Workspace
+    >>> network = Network([3, 4, 2], ["relu"], "identity", dtype=np.float32)
+    >>> workspace = Workspace(network, batch_size=8, dropout=[0.5])
+    >>> workspace.grad.shape, workspace.grad.dtype  # laid out as network.params
+    ((26,), dtype('float32'))
+    >>> workspace.draw_mask(0, 8, np.random.default_rng(0)).shape  # rows x units
+    (8, 4)
     """
 
     def __init__(self, network, batch_size, dropout):
@@ -275,6 +301,19 @@ def predict(
     cannot promise (they round differently with the batch size and the row's
     position). Chunking bounds the memory to a few ``chunk_rows x width``
     buffers whatever ``n_samples``.
+
+    Examples
+    --------
+    A network without hidden layers, whose output is the sum of the inputs
+    plus 0.5:
+
+    >>> import numpy as np
+    >>> from sknn.core.network import predict
+    >>> weights, biases = [np.array([[1.0], [1.0]])], [np.array([0.5])]
+    >>> X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> predict(X, weights, biases, [], "identity", chunk_rows=1)
+    array([[3.5],
+           [7.5]])
     """
     dtype = np.float32 if X.dtype == np.float32 else np.float64
     weights = [np.asarray(W, dtype=dtype) for W in weights]

@@ -32,6 +32,15 @@ class Optimizer:
 
     ``weights`` selects the entries of ``params`` that are weights rather than
     biases, for optimizers that treat the two differently (AdamW's decay).
+
+
+    Examples
+    --------
+    What each optimizer takes from the caller, and what a checkpoint copies:
+
+    >>> from sknn.core.optimizers import OPTIMIZERS
+    >>> OPTIMIZERS["sgd"].hyperparameters, OPTIMIZERS["sgd"].state
+    (('momentum', 'nesterov'), ('learning_rate', 'velocity'))
     """
 
     hyperparameters = ()
@@ -67,7 +76,19 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent with (Nesterov) momentum, as scikit-learn's 'sgd'."""
+    """Stochastic gradient descent with (Nesterov) momentum, as scikit-learn's 'sgd'.
+
+    Examples
+    --------
+    One step down the loss ``||p||^2 / 2``, whose gradient is ``p`` itself:
+
+    >>> import numpy as np
+    >>> from sknn.core.optimizers import SGD
+    >>> params = np.array([1.0, -2.0])
+    >>> SGD(2, np.float64, learning_rate=0.1, momentum=0.0).step(params, params.copy())
+    >>> params
+    array([ 0.9, -1.8])
+    """
 
     hyperparameters = ("momentum", "nesterov")
     state = ("learning_rate", "velocity")
@@ -101,6 +122,19 @@ class Adam(Optimizer):
     ``squared_grad_sum = v / (1 - b2)``: each then updates in two passes over
     the vector instead of three, and their constant factors fold, with the bias
     correction, into the step size and epsilon.
+
+
+    Examples
+    --------
+    The first step moves every parameter by about the learning rate, whatever
+    the size of its gradient:
+
+    >>> import numpy as np
+    >>> from sknn.core.optimizers import Adam
+    >>> params = np.array([1.0, -100.0])
+    >>> Adam(2, np.float64, learning_rate=0.1).step(params, params.copy())
+    >>> params.round(6)
+    array([  0.9, -99.9])
     """
 
     hyperparameters = ("beta_1", "beta_2", "epsilon")
@@ -168,6 +202,16 @@ class RMSProp(Adam):
 
     The running average of ``g^2`` decays with ``beta_2`` and is bias-corrected as
     in Adam, so the first steps are not inflated by an average that starts at 0.
+
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.optimizers import RMSProp
+    >>> params = np.array([1.0, -100.0])
+    >>> RMSProp(2, np.float64, learning_rate=0.1).step(params, params.copy())
+    >>> params.round(6)
+    array([  0.9, -99.9])
     """
 
     hyperparameters = ("beta_2", "epsilon")
@@ -190,6 +234,20 @@ class AdamW(Adam):
     The decay shrinks the weights directly, ``p <- p - lr wd p``, instead of adding
     ``wd p`` to the gradient where Adam's scaling would weaken it for large-gradient
     weights. Biases are not decayed.
+
+
+    Examples
+    --------
+    With a zero gradient, only the decay acts, and only on the weights that
+    ``weights`` selects (here the first entry; the second is a bias):
+
+    >>> import numpy as np
+    >>> from sknn.core.optimizers import AdamW
+    >>> params = np.array([1.0, 1.0])
+    >>> adamw = AdamW(2, np.float64, 0.1, weight_decay=0.5, weights=slice(0, 1))
+    >>> adamw.step(params, np.zeros(2))
+    >>> params  # the weight shrank by learning_rate * weight_decay
+    array([0.95, 1.  ])
     """
 
     hyperparameters = (*Adam.hyperparameters, "weight_decay")
@@ -212,6 +270,17 @@ def make_optimizer(name, n_params, dtype, learning_rate, weights, settings):
 
     ``settings`` may hold more names than the optimizer takes (every solver's
     settings, as an estimator has them): each optimizer picks its own.
+
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.optimizers import make_optimizer
+    >>> every_solver = dict(momentum=0.5, nesterov=False, beta_1=0.9, beta_2=0.999,
+    ...                     epsilon=1e-8, weight_decay=0.0)
+    >>> sgd = make_optimizer("sgd", 3, np.float64, 0.1, slice(0, 2), every_solver)
+    >>> sgd.momentum, sgd.nesterov
+    (0.5, False)
     """
     cls = OPTIMIZERS[name]
     taken = {key: settings[key] for key in cls.hyperparameters}

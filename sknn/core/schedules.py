@@ -17,7 +17,19 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Constant:
-    """Keep ``learning_rate_init`` throughout."""
+    """Keep ``learning_rate_init`` throughout.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.optimizers import SGD
+    >>> from sknn.core.schedules import Constant
+    >>> optimizer = SGD(1, np.float64, learning_rate=0.1)
+    >>> schedule = Constant(0.1)
+    >>> schedule.epoch_end(optimizer, samples_seen=1000)
+    >>> optimizer.learning_rate, schedule.on_plateau(optimizer)  # False: stop
+    (0.1, False)
+    """
 
     learning_rate_init: float
     power_t: float = 0.5
@@ -31,7 +43,18 @@ class Constant:
 
 @dataclass(frozen=True)
 class InvScaling(Constant):
-    """Decay as the inverse power of the number of samples seen."""
+    """Decay as the inverse power of the number of samples seen.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.optimizers import SGD
+    >>> from sknn.core.schedules import InvScaling
+    >>> optimizer = SGD(1, np.float64, learning_rate=0.1)
+    >>> InvScaling(0.1, power_t=0.5).epoch_end(optimizer, samples_seen=99)
+    >>> round(optimizer.learning_rate, 4)  # 0.1 / (99 + 1) ** 0.5
+    0.01
+    """
 
     def epoch_end(self, optimizer, samples_seen):
         # lr = lr_init / (t + 1)^power_t, t the number of samples seen so far
@@ -42,7 +65,17 @@ class InvScaling(Constant):
 
 @dataclass(frozen=True)
 class Adaptive(Constant):
-    """Divide the rate by 5 on each plateau, until it falls below 1e-6."""
+    """Divide the rate by 5 on each plateau, until it falls below 1e-6.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.optimizers import SGD
+    >>> from sknn.core.schedules import Adaptive
+    >>> optimizer = SGD(1, np.float64, learning_rate=0.1)
+    >>> Adaptive(0.1).on_plateau(optimizer), round(optimizer.learning_rate, 4)
+    (True, 0.02)
+    """
 
     factor = 5.0
     min_learning_rate = 1e-6

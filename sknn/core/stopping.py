@@ -13,9 +13,19 @@ class Plateau:
     """Counts epochs in a row whose value did not beat the best one by ``tol``.
 
     ``higher_is_better`` is True for a validation score, False for a loss. The
-    settings may change between calls (:meth:`configure`); the count and the best
+    settings may change between calls (``configure``); the count and the best
     value carry over, as scikit-learn's MLP keeps them across warm starts, unless
     what is watched changes.
+
+
+    Examples
+    --------
+    >>> from sknn.core.stopping import Plateau
+    >>> plateau = Plateau(tol=0.1, patience=1, higher_is_better=False)
+    >>> [plateau.update(loss) for loss in (1.0, 0.95, 0.99)]  # best so far?
+    [True, True, False]
+    >>> plateau.exhausted  # two epochs in a row without a gain of tol
+    True
     """
 
     def __init__(self, tol, patience, higher_is_better):

@@ -30,7 +30,13 @@ from .stopping import Plateau
 
 
 class Diverged(ArithmeticError):
-    """The training loss or the parameters became NaN or infinite."""
+    """The training loss or the parameters became NaN or infinite.
+    Examples
+    --------
+    >>> from sknn.core.training import Diverged
+    >>> issubclass(Diverged, ArithmeticError)
+    True
+    """
 
 
 @dataclass
@@ -43,6 +49,20 @@ class Settings:
     optimizer takes those it declares. ``alpha`` is the L2 penalty of the loss, or
     the decay of an optimizer that decays weights itself (AdamW). ``dropout`` has
     one rate per hidden layer; ``n_iter_no_change`` is the stopping patience.
+
+    Examples
+    --------
+    A session resumed with other settings takes them at its next call:
+
+    >>> from dataclasses import replace
+    >>> from sknn.core.training import Settings
+    >>> settings = Settings(
+    ...     solver="sgd", loss="squared_error", learning_rate_init=0.1,
+    ...     schedule="constant", power_t=0.5, alpha=1e-4, batch_size=32,
+    ...     shuffle=True, tol=1e-4, n_iter_no_change=10, random_state=0,
+    ...     solver_settings=dict(momentum=0.9, nesterov=True))
+    >>> replace(settings, alpha=0.1).alpha
+    0.1
     """
 
     solver: str
@@ -64,7 +84,17 @@ class Settings:
 
 @dataclass
 class Validation:
-    """Held-out rows of the training data: ``score(outputs)`` is higher-is-better."""
+    """Held-out rows of the training data: ``score(outputs)`` is higher-is-better.
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.training import Validation
+    >>> Y = np.array([[1.0], [2.0]])
+    >>> held_out = Validation(rows=np.array([8, 9]), Y=Y, sample_weight=None,
+    ...                       score=lambda outputs: -np.abs(outputs - Y).mean())
+    >>> float(held_out.score(np.array([[1.0], [3.0]])))
+    -0.5
+    """
 
     rows: np.ndarray
     Y: np.ndarray
@@ -77,7 +107,16 @@ class Data:
     """What one call trains on: rows ``train_rows`` of ``X`` (all when None).
 
     ``X`` may be of any float dtype, dense or sparse: each minibatch is converted
-    to the network's dtype as it is gathered (see :meth:`Workspace.gather`).
+    to the network's dtype as it is gathered
+    (see :meth:`~sknn.core.network.Workspace.gather`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.training import Data
+    >>> X, Y = np.zeros((10, 3)), np.zeros((10, 1))
+    >>> Data(X, Y).n_train, Data(X, Y, train_rows=np.arange(8)).n_train
+    (10, 8)
     """
 
     X: object
@@ -94,7 +133,14 @@ class Data:
 @dataclass
 class Result:
     """How a call ended: "max_epochs", "plateau", "callback", "interrupted" or
-    "diverged", after ``n_epochs`` completed epochs (L-BFGS: iterations)."""
+    "diverged", after ``n_epochs`` completed epochs (L-BFGS: iterations).
+    Examples
+    --------
+    >>> from sknn.core.training import Result
+    >>> result = Result("plateau", 2, [{"loss": 0.9}, {"loss": 0.7}], 200, 0.7)
+    >>> result.loss
+    0.7
+    """
 
     reason: str
     n_epochs: int
@@ -109,7 +155,37 @@ class Result:
 
 
 class Trainer:
-    """A training session over networks of one architecture; see the module."""
+    """A training session over networks of one architecture; see the module.
+
+    Examples
+    --------
+    A session trains a network; resumed with other settings, it carries its
+    optimizer state, generator, counters and history over:
+
+    >>> import numpy as np
+    >>> from sknn.core.initializers import INITIALIZERS
+    >>> from sknn.core.network import Network
+    >>> from sknn.core.training import Data, Settings, Trainer
+    >>> X = np.random.default_rng(0).normal(size=(64, 2))
+    >>> Y = X @ np.array([[1.0], [-1.0]])
+    >>> network = Network([2, 8, 1], ["tanh"], "identity", np.float64)
+    >>> session = Trainer(random_state=0)
+    >>> session.initialize(network, INITIALIZERS["auto"])
+    >>> settings = Settings(
+    ...     solver="adam", loss="squared_error", learning_rate_init=0.05,
+    ...     schedule="constant", power_t=0.5, alpha=0.0, batch_size=16,
+    ...     shuffle=True, tol=1e-4, n_iter_no_change=10, random_state=0,
+    ...     solver_settings=dict(beta_1=0.9, beta_2=0.999, epsilon=1e-8))
+    >>> first = session.fit(network, Data(X, Y), settings, max_epochs=20,
+    ...                     new_optimizer=True)
+    >>> settings.learning_rate_init = 0.01
+    >>> more = session.fit(network, Data(X, Y), settings, max_epochs=5,
+    ...                    new_optimizer=False)
+    >>> first.n_epochs, more.n_epochs, len(more.history), more.samples_seen
+    (20, 5, 25, 1600)
+    >>> more.loss < first.history[0]["loss"]
+    True
+    """
 
     def __init__(self, random_state=None):
         self.random_state = random_state
