@@ -30,6 +30,7 @@ import platform
 import statistics
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -123,12 +124,12 @@ def prediction_rows(ort, threads, n_calls, repeats):
         X64 = np.ascontiguousarray(X[:n_rows])
         X32 = X64.astype(np.float32)
         calls = {
-            "sknn": lambda: sknn_model.predict_proba(X64),
-            "sknn-f32": lambda: sknn_model.predict_proba(X32),
-            "sklearn": lambda: sklearn_model.predict_proba(X64),
+            "sknn": partial(sknn_model.predict_proba, X64),
+            "sknn-f32": partial(sknn_model.predict_proba, X32),
+            "sklearn": partial(sklearn_model.predict_proba, X64),
         }
         if run_onnx is not None:
-            calls["onnxruntime"] = lambda: run_onnx(X32)
+            calls["onnxruntime"] = partial(run_onnx, X32)
         medians = interleaved_medians(calls, n_calls, repeats)
         us = {name: 1e6 * seconds for name, seconds in medians.items()}
         onnx_us = us.get("onnxruntime")

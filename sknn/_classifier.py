@@ -267,7 +267,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         if len(self.classes_) == 1:
             return np.ones_like(outputs)  # a single class seen: it is certain
         if self.n_outputs_ == 1:
-            return np.hstack([1.0 - outputs, outputs])
+            return np.concatenate([1.0 - outputs, outputs], axis=1)
         if self.out_activation_ == "softmax":
             # a float32 X computes in float32: rows then sum to 1 only to ~1e-7,
             # which log_loss warns about; normalise again in float64
