@@ -23,6 +23,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._callbacks import CallbackSupportMixin, epoch_tasks
+from ._fast_input import lean_prediction_input
 from ._input import (
     check_memory,
     check_targets_fit,
@@ -36,12 +37,15 @@ from .core import training
 from .core.activations import HIDDEN_ACTIVATIONS
 from .core.initializers import INITIALIZERS
 from .core.losses import LOSSES
-from .core.network import Network, predict
+from .core.network import Network, PredictionLayers, predict
 from .core.optimizers import OPTIMIZERS
 from .core.schedules import SCHEDULES
 
 # Rows per chunk at predict time: bounds its memory whatever the number of rows.
 _PREDICT_CHUNK_ELEMENTS = 1 << 20
+# Made from coefs_ and intercepts_ when they are published or loaded; never
+# pickled, as it holds nothing they do not
+_PREDICTION_LAYERS = "_prediction_layers"
 
 
 def _is_count(value):
@@ -404,31 +408,61 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             _architecture_=architecture,
             _session=session,
         )
+        attributes[_PREDICTION_LAYERS] = PredictionLayers(
+            attributes["coefs_"], attributes["intercepts_"]
+        )
         for name, value in attributes.items():
             setattr(self, name, value)
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop(_PREDICTION_LAYERS, None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "coefs_" in state:
+            setattr(
+                self,
+                _PREDICTION_LAYERS,
+                PredictionLayers(self.coefs_, self.intercepts_),
+            )
+
     # ------------------------------------------------------------- prediction
     def _forward(self, X):
-        """Output activations for X as float64, computed in bounded chunks."""
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            reset=False,
-            dtype=(np.float64, np.float32),
-        )
-        if sp.issparse(X):
-            X = X.tocsr()
-        widest = max(c.shape[1] for c in self.coefs_)
-        chunk_rows = max(1, _PREDICT_CHUNK_ELEMENTS // max(widest, X.shape[1]))
+        """Output activations for X as float64, computed in bounded chunks.
+
+        Common input (a finite float array of the fitted width, see
+        :mod:`sknn._fast_input`) skips ``validate_data``; any other input goes
+        through it, and gets its errors and warnings.
+        """
+        layers = vars(self).get(_PREDICTION_LAYERS)
+        checked = None if layers is None else lean_prediction_input(self, X)
+        if checked is None:
+            check_is_fitted(self)
+            checked = validate_data(
+                self,
+                X,
+                accept_sparse=["csr", "csc"],
+                reset=False,
+                dtype=(np.float64, np.float32),
+            )
+            if sp.issparse(checked):
+                checked = checked.tocsr()
+        if layers is None:  # coefs_ set by hand, not by a fit: predict converts
+            weights, biases = self.coefs_, self.intercepts_
+        else:
+            weights, biases = layers.layers(
+                checked.dtype, self.coefs_, self.intercepts_
+            )
+        widest = max(max(W.shape[1] for W in weights), checked.shape[1])
         return predict(
-            X,
-            self.coefs_,
-            self.intercepts_,
+            checked,
+            weights,
+            biases,
             self.hidden_activations_,
             self.out_activation_,
-            chunk_rows,
+            max(1, _PREDICT_CHUNK_ELEMENTS // widest),
         )
 
     @_fit_context(prefer_skip_nested_validation=True)

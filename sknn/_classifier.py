@@ -17,6 +17,32 @@ from ._input import (
     validate_training_data,
 )
 
+_SINGLE_LABEL = ("binary", "multiclass")
+
+
+def _plain_labels(y):
+    """Whether ``y`` is a 1-D array of numbers or strings, whose labels are
+    ``np.unique(y)``.
+
+    scikit-learn's ``unique_labels`` and ``LabelBinarizer.transform`` check the
+    type of the targets again (three more ``type_of_target`` calls), which costs
+    more than a ``partial_fit`` step on a few rows. Here ``y`` has been checked
+    already (:meth:`FirstNetClassifier._validate_input`); object arrays, which
+    may mix strings and numbers, are left to scikit-learn.
+    """
+    return y.ndim == 1 and y.dtype.kind in "biufU"
+
+
+def _binarize(y, classes):
+    """``LabelBinarizer.transform(y)`` for a binarizer fitted on a binary or
+    multiclass target, ``y``'s labels being known to be among ``classes``."""
+    codes = np.searchsorted(classes, y)
+    if len(classes) == 2:
+        return codes.reshape(-1, 1)
+    indicator = np.zeros((len(y), len(classes)), dtype=int)
+    indicator[np.arange(len(y)), codes] = 1
+    return indicator
+
 
 class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
     __doc__ = f"""Multi-layer perceptron classifier on sknn's NumPy core.
@@ -157,6 +183,13 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
             encoder = LabelBinarizer().fit(y if multilabel else classes)
         else:
             encoder = LabelBinarizer().fit(y)
+        if (
+            resuming
+            and _plain_labels(y)
+            and encoder.y_type_ in _SINGLE_LABEL
+            and len(encoder.classes_) > 1  # one class encodes as a column of 0
+        ):
+            return _binarize(y, encoder.classes_), encoder
         return encoder.transform(y), encoder
 
     def _check_classes(self, y, incremental, classes, known):
@@ -169,7 +202,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
                 f"`classes={np.asarray(classes).tolist()}` is not the same as on the "
                 f"last call to partial_fit, was: {known.tolist()}."
             )
-        present = unique_labels(y)
+        present = np.unique(y) if _plain_labels(y) else unique_labels(y)
         if not incremental and set(present) != set(known):
             raise ValueError(
                 "warm_start can only be used where `y` has the same classes as in "
@@ -267,7 +300,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         if len(self.classes_) == 1:
             return np.ones_like(outputs)  # a single class seen: it is certain
         if self.n_outputs_ == 1:
-            return np.hstack([1.0 - outputs, outputs])
+            return np.concatenate([1.0 - outputs, outputs], axis=1)
         if self.out_activation_ == "softmax":
             # a float32 X computes in float32: rows then sum to 1 only to ~1e-7,
             # which log_loss warns about; normalise again in float64

@@ -140,7 +140,10 @@ _SHARED_ATTRIBUTES = """
         Number of training samples seen by the solver.
 
     coefs_ : list of ndarray of shape (n_fan_in, n_fan_out)
-        Weight matrix of each layer, in ``dtype``.
+        Weight matrix of each layer, in ``dtype``. To change weights, assign
+        new arrays (``coefs_[i] = W``, as for ``intercepts_``): input in the
+        other precision is predicted with copies made at fit, which writing
+        into these arrays in place does not update.
 
     intercepts_ : list of ndarray of shape (n_fan_out,)
         Bias vector of each layer, in ``dtype``.

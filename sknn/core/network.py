@@ -287,6 +287,61 @@ class Workspace:
         return mask
 
 
+class PredictionLayers:
+    """A fitted network's weights and biases in both prediction precisions.
+
+    Prediction computes in the precision of ``X`` (see :func:`predict`), so a
+    model trained in float32 and fed float64 needs float64 weights: converting
+    them on every call costs more than the arithmetic on a few rows. They are
+    converted once, here; the copies in the training precision are the fitted
+    arrays themselves.
+
+    The copies are never written to, so threads may share them. They stand for
+    the arrays they were made from, compared by identity (:meth:`layers`):
+    assigning new arrays, or a new list, takes effect at once; writing into the
+    arrays in place changes only predictions made in the training precision.
+
+    Parameters
+    ----------
+    weights, biases : list of ndarray
+        Per-layer weight matrices and bias vectors, as a fit publishes them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.network import PredictionLayers
+    >>> weights, biases = [np.ones((2, 1), np.float32)], [np.zeros(1, np.float32)]
+    >>> prepared = PredictionLayers(weights, biases)
+    >>> prepared.layers(np.dtype("float64"), weights, biases)[0][0].dtype
+    dtype('float64')
+    >>> prepared.layers(np.dtype("float32"), weights, biases)[0][0] is weights[0]
+    True
+    """
+
+    def __init__(self, weights, biases):
+        self._sources = (*weights, *biases)
+        self._by_dtype = {
+            dtype: (
+                [np.asarray(W, dtype=dtype) for W in weights],
+                [np.asarray(b, dtype=dtype) for b in biases],
+            )
+            for dtype in (np.dtype(np.float32), np.dtype(np.float64))
+        }
+
+    def layers(self, dtype, weights, biases):
+        """``(weights, biases)`` in ``dtype``; converted now if they are not the
+        arrays these layers were made from."""
+        sources = self._sources
+        if len(weights) + len(biases) == len(sources) and all(
+            a is b for a, b in zip(sources, [*weights, *biases])
+        ):
+            return self._by_dtype[dtype]
+        return (
+            [np.asarray(W, dtype=dtype) for W in weights],
+            [np.asarray(b, dtype=dtype) for b in biases],
+        )
+
+
 def predict(
     X, weights, biases, hidden_activations, output_activation, chunk_rows, rows=None
 ):
@@ -300,7 +355,8 @@ def predict(
     does not depend on the other rows of the call, which float32 BLAS kernels
     cannot promise (they round differently with the batch size and the row's
     position). Chunking bounds the memory to a few ``chunk_rows x width``
-    buffers whatever ``n_samples``.
+    buffers whatever ``n_samples``. Weights and biases already in that precision
+    are used as they are (see :class:`PredictionLayers`).
 
     Examples
     --------
@@ -320,14 +376,22 @@ def predict(
     biases = [np.asarray(b, dtype=dtype) for b in biases]
     activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_activations]
     activations.append(OUTPUT_ACTIVATIONS[output_activation])
+    layers = list(zip(weights, biases, activations))
     n_samples = X.shape[0] if rows is None else len(rows)
+    if rows is None and n_samples <= chunk_rows:
+        # one chunk: its own output is the result, with no buffer to copy it to
+        return _forward_chunk(X, layers).astype(np.float64, copy=False)
     result = np.empty((n_samples, weights[-1].shape[1]), dtype=np.float64)
     for start in range(0, n_samples, chunk_rows):
         chunk = slice(start, start + chunk_rows)
         A = X[chunk] if rows is None else X[rows[chunk]]
-        for W, b, activation in zip(weights, biases, activations):
-            A = A @ W
-            A += b
-            activation.forward(A, out=A)
-        result[start : start + chunk_rows] = A
+        result[chunk] = _forward_chunk(A, layers)
     return result
+
+
+def _forward_chunk(A, layers):
+    for W, b, activation in layers:
+        A = A @ W  # a new array: the caller's input is never written to
+        A += b
+        activation.forward(A, out=A)
+    return A
