@@ -43,6 +43,7 @@ if __package__ in (None, ""):
     # the modules next to this one import as the benchmarks package.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.latency import report as latency_report  # noqa: E402
 from benchmarks.measurement import (  # noqa: E402
     PREDICT_COLUMNS,
     TRAIN_COLUMNS,
@@ -56,6 +57,10 @@ from benchmarks.report import (  # noqa: E402
     workload_section,
 )
 from benchmarks.workloads import full_workloads, quick_workloads  # noqa: E402
+
+# The latency workload (one-row to 100-row predictions, partial_fit on small
+# chunks): its key for --only, and the tables of benchmarks/latency.py.
+LATENCY = "L"
 
 # What the tests and other scripts use, besides the command itself.
 __all__ = [
@@ -93,7 +98,8 @@ def parse_arguments(argv):
     )
     parser.add_argument(
         "--only",
-        help="comma-separated workload keys to run, e.g. W1,W3 (default: all)",
+        help="comma-separated workload keys to run, e.g. W1,W3 or L for latency "
+        "(default: all)",
     )
     parser.add_argument(
         "--repeats", type=int, help="override every workload's number of repeats"
@@ -115,16 +121,22 @@ def select_workloads(arguments):
     workloads = quick_workloads() if arguments.quick else full_workloads()
     if arguments.only:
         wanted = {key.strip().upper() for key in arguments.only.split(",")}
-        unknown = wanted - {workload.key for workload in workloads}
+        unknown = wanted - {workload.key for workload in workloads} - {LATENCY}
         if unknown:
             raise SystemExit(
                 f"Unknown workload(s) {sorted(unknown)}; choose among "
-                f"{[workload.key for workload in workloads]}."
+                f"{[workload.key for workload in workloads] + [LATENCY]}."
             )
         workloads = [workload for workload in workloads if workload.key in wanted]
     if arguments.repeats:
         workloads = [replace(w, repeats=arguments.repeats) for w in workloads]
     return workloads
+
+
+def _runs_latency(arguments):
+    if not arguments.only:
+        return True
+    return LATENCY in {key.strip().upper() for key in arguments.only.split(",")}
 
 
 def main(argv=None):
@@ -152,6 +164,10 @@ def main(argv=None):
             elapsed = time.perf_counter() - start
             print(f"{section}\n\n({elapsed:.0f} s)\n", flush=True)
             sections.append(section)
+    if _runs_latency(arguments):
+        section = latency_report(quick=arguments.quick, threads=arguments.threads)
+        print(section + "\n", flush=True)
+        sections.append(section)
     if arguments.markdown:
         report = "\n\n".join(["## sknn benchmark", "\n".join(header), *sections])
         arguments.markdown.write_text(report + "\n")

@@ -89,6 +89,14 @@ def test_unknown_workload_is_refused(bench):
         bench.select_workloads(arguments)
 
 
+def test_latency_runs_with_every_workload_or_when_named(bench):
+    assert bench._runs_latency(bench.parse_arguments([]))
+    only_latency = bench.parse_arguments(["--only", "l"])
+    assert bench.select_workloads(only_latency) == []
+    assert bench._runs_latency(only_latency)
+    assert not bench._runs_latency(bench.parse_arguments(["--only", "W1"]))
+
+
 def test_header_names_the_variables_that_pick_blas_kernels(bench, monkeypatch):
     for name in ("CORETYPE", "L2_SIZE", "NUM_THREADS"):
         monkeypatch.delenv("OPENBLAS_" + name, raising=False)
