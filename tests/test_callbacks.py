@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from faults import raise_at_batch
 from sklearn.datasets import load_iris
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -39,20 +40,6 @@ def test_history_records_validation_loss_and_learning_rate():
     assert all(r["learning_rate"] == 0.01 for r in clf.history_)
 
 
-def interrupt_at_batch(n_batches):
-    """A Network.loss_and_gradient that raises KeyboardInterrupt at the n-th batch."""
-    original = Network.loss_and_gradient
-    calls = []
-
-    def loss_and_gradient(network, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == n_batches:
-            raise KeyboardInterrupt
-        return original(network, *args, **kwargs)
-
-    return loss_and_gradient
-
-
 @pytest.mark.parametrize("early_stopping", [False, True])
 def test_keyboard_interrupt_keeps_a_usable_model(monkeypatch, early_stopping):
     # batch_size=50 makes 3 batches per epoch of iris (150 rows, or 135 after the
@@ -68,7 +55,9 @@ def test_keyboard_interrupt_keeps_a_usable_model(monkeypatch, early_stopping):
     reference = FirstNetClassifier(**{**params, "max_iter": 4}).fit(X, y)
     batches_per_epoch = 3
     monkeypatch.setattr(
-        Network, "loss_and_gradient", interrupt_at_batch(4 * batches_per_epoch + 2)
+        Network,
+        "loss_and_gradient",
+        raise_at_batch(4 * batches_per_epoch + 2, KeyboardInterrupt),
     )
     with pytest.warns(UserWarning, match="interrupted"):
         clf = FirstNetClassifier(**params).fit(X, y)

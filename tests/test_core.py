@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from faults import raise_at_batch
 
 from sknn.core.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from sknn.core.initializers import INITIALIZERS
@@ -345,14 +346,7 @@ def test_interrupted_then_resumed_equals_uninterrupted(monkeypatch):
     expected = _state(session, net)
 
     session, net = _session_and_network()
-    original, calls = Network.loss_and_gradient, []
-
-    def interrupt_in_epoch_4(network, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3 * 10 + 5:  # 10 batches an epoch
-            raise KeyboardInterrupt
-        return original(network, *args, **kwargs)
-
+    interrupt_in_epoch_4 = raise_at_batch(3 * 10 + 5, KeyboardInterrupt)  # 10 a epoch
     monkeypatch.setattr(Network, "loss_and_gradient", interrupt_in_epoch_4)
     result = session.fit(net, Data(X, Y), settings, max_epochs=6, new_optimizer=True)
     assert result.reason == "interrupted" and result.n_epochs == 3

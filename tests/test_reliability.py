@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 import pytest
+from faults import raise_at_batch
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils._param_validation import InvalidParameterError
@@ -136,18 +137,6 @@ def test_property_fit_and_predict_work_or_raise_cleanly():
 
 
 # -------------------------------------------- 2. failures change nothing
-def _fail_at_batch(n):
-    original, calls = Network.loss_and_gradient, []
-
-    def loss_and_gradient(network, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == n:
-            raise RuntimeError("simulated fault")
-        return original(network, *args, **kwargs)
-
-    return loss_and_gradient
-
-
 @pytest.mark.parametrize("method", ["partial_fit", "fit"])
 def test_a_fault_inside_training_changes_nothing(monkeypatch, method):
     clf = FirstNetClassifier(
@@ -159,7 +148,9 @@ def test_a_fault_inside_training_changes_nothing(monkeypatch, method):
         if k != "_trainer"
     }
     before_weights = [w.copy() for w in clf.coefs_ + clf.intercepts_]
-    monkeypatch.setattr(Network, "loss_and_gradient", _fail_at_batch(3))
+    monkeypatch.setattr(
+        Network, "loss_and_gradient", raise_at_batch(3, RuntimeError("simulated fault"))
+    )
     with pytest.raises(RuntimeError, match="simulated fault"):
         getattr(clf, method)(X, y)
     assert clf.t_ == before["t_"] and clf.loss_curve_ == before["loss_curve_"]

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from faults import raise_at_batch
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
@@ -54,14 +55,7 @@ def test_a_stream_recovers_from_a_bad_chunk_exactly():
 def test_fit_interrupted_then_resumed_is_bit_identical(monkeypatch):
     params = dict(dropout=0.2, max_iter=8, n_iter_no_change=100, batch_size=20)
     expected = _sgd(**params).fit(X, y)
-    original, calls = Network.loss_and_gradient, []
-
-    def interrupt_in_epoch_6(network, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 5 * 6 + 2:  # 6 batches an epoch
-            raise KeyboardInterrupt
-        return original(network, *args, **kwargs)
-
+    interrupt_in_epoch_6 = raise_at_batch(5 * 6 + 2, KeyboardInterrupt)  # 6 an epoch
     monkeypatch.setattr(Network, "loss_and_gradient", interrupt_in_epoch_6)
     with pytest.warns(UserWarning, match="interrupted"):
         resumed = _sgd(**params).fit(X, y)
@@ -219,20 +213,10 @@ def test_an_overflowing_last_step_never_yields_non_finite_weights():
 
 
 # ----------------------------------------------------- 6. L-BFGS interrupted
-def _interrupt_after(n):
-    original, calls = Network.loss_and_gradient, []
-
-    def loss_and_gradient(network, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == n:
-            raise KeyboardInterrupt
-        return original(network, *args, **kwargs)
-
-    return loss_and_gradient
-
-
 def test_lbfgs_interrupted_keeps_the_last_iteration_with_a_warning(monkeypatch):
-    monkeypatch.setattr(Network, "loss_and_gradient", _interrupt_after(12))
+    monkeypatch.setattr(
+        Network, "loss_and_gradient", raise_at_batch(12, KeyboardInterrupt)
+    )
     clf = FirstNetClassifier(hidden_layer_sizes=(5,), solver="lbfgs", random_state=0)
     with pytest.warns(UserWarning, match="interrupted"):
         clf.fit(X, y)
@@ -241,7 +225,9 @@ def test_lbfgs_interrupted_keeps_the_last_iteration_with_a_warning(monkeypatch):
 
 
 def test_lbfgs_interrupted_before_an_iteration_leaves_it_unfitted(monkeypatch):
-    monkeypatch.setattr(Network, "loss_and_gradient", _interrupt_after(1))
+    monkeypatch.setattr(
+        Network, "loss_and_gradient", raise_at_batch(1, KeyboardInterrupt)
+    )
     clf = FirstNetClassifier(solver="lbfgs")
     with pytest.raises(KeyboardInterrupt):
         clf.fit(X, y)
