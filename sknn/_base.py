@@ -153,8 +153,8 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             X, self._compute_dtype, type(self).__name__, self.solver == "lbfgs"
         )
         Y, encoder = self._encode_targets(y, incremental, resuming, classes)
+        check_targets_fit(Y, self._compute_dtype)  # before the cast would overflow
         Y = Y.astype(self._compute_dtype)
-        check_targets_fit(Y, self._compute_dtype)
         weights = self._sample_weight(sample_weights(sample_weight, X), y, encoder)
         return _FitData(X, Y, y, weights, encoder, features)
 
