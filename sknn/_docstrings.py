@@ -11,7 +11,8 @@ _SHARED_DOC = """
     activation : str or list of str, default='relu'
         Activation of the hidden layers: 'identity', 'logistic', 'tanh',
         'relu' (as scikit-learn), or 'leaky_relu' (slope 0.01), 'elu',
-        'gelu' (tanh approximation), 'silu'. A list gives one per hidden layer.
+        'gelu' (tanh approximation), 'silu', 'selu' (Klambauer et al., 2017),
+        'mish' (Misra, 2020). A list gives one per hidden layer.
 
     solver : {'lbfgs', 'sgd', 'adam', 'rmsprop', 'adamw'}, default='adam'
         'lbfgs' is full-batch L-BFGS through SciPy; 'sgd' has (Nesterov)

@@ -265,7 +265,8 @@ def plot_activations(names=None, ax=None, *, z_range=(-4.0, 4.0), n_points=401):
     ----------
     names : str or list of str, default=None
         Activations to draw, among ``'identity'``, ``'logistic'``, ``'tanh'``,
-        ``'relu'``, ``'leaky_relu'``, ``'elu'``, ``'gelu'`` and ``'silu'``.
+        ``'relu'``, ``'leaky_relu'``, ``'elu'``, ``'gelu'``, ``'silu'``,
+        ``'selu'`` and ``'mish'``.
         None draws all of them.
 
     ax : matplotlib Axes, default=None

@@ -95,6 +95,20 @@ def test_activation_in_place_equals_out_of_place(name):
     np.testing.assert_allclose(z_copy, expected)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
+def test_activation_keeps_its_dtype_and_does_not_overflow(name, dtype):
+    # large |z| on both sides, as a badly scaled input gives: no warnings, no
+    # NaN, and float32 buffers stay float32 through forward and backward
+    act = ACTIVATIONS[name]
+    Z = np.array([[-1e4, -100.0, -1.0, 0.5, 100.0, 1e4]], dtype=dtype)
+    with np.errstate(all="raise", under="ignore"):  # underflow to 0 is fine
+        A = act.forward(Z)
+        dZ = act.backward(Z, A, np.ones_like(Z))
+    assert A.dtype == dZ.dtype == dtype
+    assert np.isfinite(A).all() and np.isfinite(dZ).all()
+
+
 def test_known_activation_values():
     z = np.array([-2.0, 0.0, 3.0])
     np.testing.assert_allclose(ACTIVATIONS["relu"](z), [0, 0, 3])
@@ -102,6 +116,14 @@ def test_known_activation_values():
     np.testing.assert_allclose(ACTIVATIONS["leaky_relu"](z), [-0.02, 0, 3])
     np.testing.assert_allclose(ACTIVATIONS["elu"](z), [np.exp(-2) - 1, 0, 3])
     np.testing.assert_allclose(ACTIVATIONS["silu"](z), z / (1 + np.exp(-z)))
+    # Klambauer et al. (2017), eq. 2, with their lambda and alpha
+    lam, alpha = 1.0507009873554805, 1.6732632423543772
+    np.testing.assert_allclose(
+        ACTIVATIONS["selu"](z), [lam * alpha * (np.exp(-2) - 1), 0, 3 * lam]
+    )
+    # Misra (2020): z tanh(softplus(z))
+    mish = z * np.tanh(np.log1p(np.exp(z)))
+    np.testing.assert_allclose(ACTIVATIONS["mish"](z), mish, atol=1e-15)
     softmax = ACTIVATIONS["softmax"](np.array([[1.0, 2.0, 1000.0]]))
     assert np.isfinite(softmax).all() and softmax.sum() == pytest.approx(1.0)
 

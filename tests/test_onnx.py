@@ -25,6 +25,8 @@ HIDDEN_NAMES = [
     "elu",
     "gelu",
     "silu",
+    "selu",
+    "mish",
 ]
 TASKS = ["binary", "multiclass", "multilabel", "regressor", "poisson"]
 

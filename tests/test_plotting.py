@@ -23,6 +23,8 @@ HIDDEN_NAMES = [
     "elu",
     "gelu",
     "silu",
+    "selu",
+    "mish",
 ]
 
 

@@ -293,6 +293,93 @@ class SiLU(Activation):
         return g.op("Mul", [z, g.op("Sigmoid", [z])])
 
 
+class SELU(Activation):
+    """Scaled ELU: ``lambda z`` above zero, ``lambda alpha (e^z - 1)`` below.
+
+    From Klambauer et al., "Self-Normalizing Neural Networks" (NeurIPS 2017):
+    with these two constants, a layer maps inputs of mean 0 and variance 1 to
+    outputs that are again close to mean 0 and variance 1, so deep stacks of
+    dense layers keep their activations normalised without batch norm. The
+    paper pairs it with LeCun normal weights (variance ``1 / fan_in``).
+
+    Examples
+    --------
+    >>> from sknn.core.activations import SELU
+    >>> SELU()([-1.0, 2.0]).round(3), SELU().derivative([-1.0, 2.0]).round(3)
+    (array([-1.111,  2.101]), array([0.647, 1.051]))
+    """
+
+    name = "selu"
+    # the paper's fixed-point constants, to double precision
+    scale = 1.0507009873554805  # lambda
+    alpha = 1.6732632423543772
+
+    def _forward(self, Z, out):
+        # f(z) = lambda z if z > 0 else lambda alpha (e^z - 1); expm1 of
+        # min(z, 0) neither overflows for large z nor loses digits near 0
+        negative_part = np.expm1(np.minimum(Z, 0.0))
+        negative_part *= self.scale * self.alpha
+        np.maximum(Z, 0.0, out=out)
+        out *= self.scale
+        out += negative_part
+        return out
+
+    def backward(self, Z, A, dA):
+        # f'(z) = lambda if z > 0 else lambda alpha e^z = f(z) + lambda alpha;
+        # the sign of A is the sign of z
+        slope = np.where(A > 0, self.scale, A + self.scale * self.alpha)
+        dA *= slope.astype(dA.dtype, copy=False)
+        return dA
+
+    def graph(self, g, z):
+        # ONNX's Selu (opset 6 on) is this formula, its gamma being lambda
+        return g.op("Selu", [z], alpha=self.alpha, gamma=self.scale)
+
+
+class Mish(Activation):
+    """Mish: ``z tanh(softplus(z))``, a smooth, non-monotonic ReLU-like unit.
+
+    From Misra, "Mish: A Self Regularized Non-Monotonic Activation Function"
+    (BMVC 2020). Close to SiLU in shape: unbounded above, bounded below (its
+    minimum is about -0.309), with a small negative dip instead of a kink.
+
+    Examples
+    --------
+    >>> from sknn.core.activations import Mish
+    >>> Mish()([-1.0, 0.0, 1.0]).round(3), Mish().derivative([0.0]).round(3)
+    (array([-0.303,  0.   ,  0.865]), array([0.6]))
+    """
+
+    name = "mish"
+    needs_input = True
+
+    @staticmethod
+    def _tanh_softplus(Z):
+        # t = tanh(softplus(z)), softplus(z) = log(1 + e^z) as logaddexp(0, z),
+        # which neither overflows for z >> 0 nor rounds to 0 for z << 0
+        t = np.logaddexp(0.0, Z)
+        return np.tanh(t, out=t)
+
+    def _forward(self, Z, out):
+        # f(z) = z t
+        t = self._tanh_softplus(Z)
+        return np.multiply(Z, t, out=out)
+
+    def backward(self, Z, A, dA):
+        # f'(z) = t + z s(z) (1 - t^2), s the logistic function (softplus' = s)
+        t = self._tanh_softplus(Z)
+        slope = 1.0 - t * t
+        slope *= _LOGISTIC.forward(Z)
+        slope *= Z
+        slope += t
+        dA *= slope
+        return dA
+
+    def graph(self, g, z):
+        # ONNX's Mish exists from opset 18 only; Softplus and Tanh from opset 1
+        return g.op("Mul", [z, g.op("Tanh", [g.op("Softplus", [z])])])
+
+
 class Softmax(Activation):
     """Output activation of multiclass problems; its backward is fused into the loss.
 
@@ -351,6 +438,8 @@ HIDDEN_ACTIVATIONS = {
         ELU(),
         GELU(),
         SiLU(),
+        SELU(),
+        Mish(),
     )
 }
 OUTPUT_ACTIVATIONS = {

@@ -13,7 +13,10 @@ def auto(rng, fan_in, fan_out, activation):
     """Glorot uniform as scikit-learn's MLP draws it, biases included.
 
     ``bound = sqrt(6 / (fan_in + fan_out))``, with gain ``sqrt(2/6)`` for the
-    logistic function, whose slope at 0 is a quarter of tanh's.
+    logistic function, whose slope at 0 is a quarter of tanh's. Every other
+    activation, sknn's own included, gets the tanh bound, as scikit-learn gives
+    it to ReLU; so 'auto' draws what scikit-learn would, even for 'selu',
+    whose paper recommends LeCun normal weights (variance ``1 / fan_in``).
 
     Examples
     --------
