@@ -12,22 +12,12 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 import sknn
 from sknn import FirstNetClassifier, FirstNetRegressor
 from sknn._onnx import to_onnx
+from sknn.core.activations import HIDDEN_ACTIVATIONS
 
 # the fits below stop at a small max_iter on purpose
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-HIDDEN_NAMES = [
-    "identity",
-    "logistic",
-    "tanh",
-    "relu",
-    "leaky_relu",
-    "elu",
-    "gelu",
-    "silu",
-    "selu",
-    "mish",
-]
+HIDDEN_NAMES = list(HIDDEN_ACTIVATIONS)  # a new activation is tested at once
 TASKS = ["binary", "multiclass", "multilabel", "regressor", "poisson"]
 
 # float32 graph against float64 predictions from the same float32 weights

@@ -8,24 +8,13 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import NotFittedError
 
 from sknn import FirstNetClassifier, FirstNetRegressor
-from sknn.core.activations import ACTIVATIONS
+from sknn.core.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from sknn.plotting import LossCurveDisplay, plot_activations
 
 # the fits below stop at a small max_iter on purpose
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-HIDDEN_NAMES = [
-    "identity",
-    "logistic",
-    "tanh",
-    "relu",
-    "leaky_relu",
-    "elu",
-    "gelu",
-    "silu",
-    "selu",
-    "mish",
-]
+HIDDEN_NAMES = list(HIDDEN_ACTIVATIONS)  # a new activation is tested at once
 
 
 @pytest.fixture
