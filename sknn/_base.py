@@ -382,8 +382,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             hidden_activations_=[a.name for a in network.hidden_activations],
             **{name: value for name, value in features.items() if value is not None},
         )
-        if encoder is not None:
-            attributes.update(_label_binarizer=encoder, classes_=encoder.classes_)
+        attributes.update(self._encoder_attributes(encoder))
         return attributes
 
     def _publish(self, session, network, architecture, data, result):

@@ -215,6 +215,9 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
                 f"{known.tolist()}. 'y' has {present.tolist()}."
             )
 
+    def _encoder_attributes(self, encoder):
+        return dict(_label_binarizer=encoder, classes_=encoder.classes_)
+
     def _sample_weight(self, sample_weight, y, encoder):
         if self.class_weight is None:
             return sample_weight

@@ -301,6 +301,16 @@ def to_onnx(estimator, X_sample=None, *, target_opset=None):
     if is_classifier(estimator):
         output_infos = _write_classifier_outputs(graph, estimator, outputs)
     else:
+        scaling = vars(estimator).get("_target_scaling")
+        if scaling is not None:  # normalize_y: back to the units of y
+            outputs = graph.op(
+                "Mul",
+                [outputs, graph.constant("scale", scaling.scale.astype(np.float32))],
+            )
+            outputs = graph.op(
+                "Add",
+                [outputs, graph.constant("mean", scaling.mean.astype(np.float32))],
+            )
         graph.op("Identity", [outputs], output="variable")
         output_infos = [
             helper.make_tensor_value_info(

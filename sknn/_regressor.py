@@ -1,5 +1,7 @@
 """FirstNetRegressor: real-valued targets, their loss, and predictions."""
 
+from dataclasses import dataclass
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
@@ -10,6 +12,26 @@ from sklearn.utils.validation import column_or_1d
 from ._base import _BaseFirstNet
 from ._docstrings import _SHARED_ATTRIBUTES, _SHARED_DOC
 from ._input import validate_training_data
+
+
+@dataclass(frozen=True)
+class _TargetScaling:
+    """``Y = (y - mean) / scale`` per output; a constant output keeps scale 1."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def of(cls, Y):
+        Y = np.asarray(Y, dtype=np.float64)
+        scale = Y.std(axis=0)
+        return cls(Y.mean(axis=0), np.where(scale > 0, scale, 1.0))
+
+    def transform(self, Y):
+        return (Y - self.mean) / self.scale
+
+    def inverse_transform(self, outputs):
+        return outputs * self.scale + self.mean
 
 
 class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
@@ -27,6 +49,16 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         'poisson' is half the Poisson deviance with an exp output (log link)
         and needs ``y >= 0``.
 {_SHARED_DOC}
+    normalize_y : bool, default=False
+        Train on targets standardized to zero mean and unit variance per output
+        (as :class:`~sklearn.gaussian_process.GaussianProcessRegressor` does);
+        predictions are mapped back to the units of ``y``. A network whose
+        initial outputs are near 0 then needs no target scaled by hand, even
+        for targets in the thousands. The mean and standard deviation come from
+        the ``y`` of the fit that creates the network (for ``partial_fit``, the
+        first chunk) and stay fixed while it resumes. ``loss_curve_`` and
+        ``coefs_`` are in standardized units. Not with ``loss='poisson'``.
+
     Attributes
     ----------
 {_SHARED_ATTRIBUTES}
@@ -44,6 +76,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
     _parameter_constraints: dict = {
         **_BaseFirstNet._parameter_constraints,
         "loss": [StrOptions({"squared_error", "poisson"})],
+        "normalize_y": ["boolean"],
     }
 
     def __init__(
@@ -78,6 +111,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         dtype="float32",
         max_grad_norm=None,
         lr_schedule=None,
+        normalize_y=False,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -108,6 +142,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.dtype = dtype
         self.max_grad_norm = max_grad_norm
         self.lr_schedule = lr_schedule
+        self.normalize_y = normalize_y
 
     def _validate_input(self, X, y, reset):
         X, y, features = validate_training_data(
@@ -128,7 +163,26 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         return X, y, features
 
     def _encode_targets(self, y, incremental, resuming, classes):
-        return y.reshape(y.shape[0], -1), None
+        Y = y.reshape(y.shape[0], -1)
+        previous = vars(self).get("_target_scaling") if resuming else None
+        if resuming and (previous is not None) != self.normalize_y:
+            raise ValueError(
+                f"Cannot continue with normalize_y={self.normalize_y}: the model "
+                f"was trained with normalize_y={not self.normalize_y}, and its "
+                "weights are in those units. Set it back, or fit a new model."
+            )
+        if not self.normalize_y:
+            return Y, None
+        if self.loss == "poisson":
+            raise ValueError(
+                "normalize_y=True would make targets negative, which "
+                "loss='poisson' cannot fit; use one or the other."
+            )
+        scaling = previous or _TargetScaling.of(Y)
+        return scaling.transform(Y), scaling
+
+    def _encoder_attributes(self, encoder):
+        return dict(_target_scaling=encoder)
 
     def _loss_name(self, encoder):
         return self.loss
@@ -137,6 +191,8 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         return False
 
     def _validation_score(self, outputs, y_val, w_val, encoder):
+        if encoder is not None:
+            outputs = encoder.inverse_transform(outputs)
         return r2_score(y_val, outputs.reshape(y_val.shape), sample_weight=w_val)
 
     @available_if(_BaseFirstNet._partial_fit_available)
@@ -174,4 +230,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
             The predicted values, float64.
         """
         outputs = self._forward(X)
+        scaling = vars(self).get("_target_scaling")
+        if scaling is not None:
+            outputs = scaling.inverse_transform(outputs)
         return outputs.ravel() if outputs.shape[1] == 1 else outputs
