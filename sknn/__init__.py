@@ -3,7 +3,9 @@
 ``FirstNetClassifier`` and ``FirstNetRegressor`` are drop-in supersets of
 scikit-learn's ``MLPClassifier`` and ``MLPRegressor`` over a pure-NumPy
 backpropagation core (:mod:`sknn.core`). ``to_onnx`` exports a fitted model
-(extra ``sknn[onnx]``); :mod:`sknn.plotting` and :mod:`sknn.dask` hold the
+(extra ``sknn[onnx]``); ``tabular_pipeline`` builds the tabular recipe, a
+pipeline from a data frame to a FirstNet (extra ``sknn[tabular]``);
+:mod:`sknn.plotting` and :mod:`sknn.dask` hold the
 optional matplotlib and Dask integrations.
 """
 
@@ -11,6 +13,7 @@ from ._classifier import FirstNetClassifier
 from ._onnx import to_onnx
 from ._persistence import InconsistentSknnVersionWarning
 from ._regressor import FirstNetRegressor
+from .tabular import tabular_pipeline
 
 __version__ = "0.1.0"
 
@@ -18,6 +21,7 @@ __all__ = [
     "FirstNetClassifier",
     "FirstNetRegressor",
     "InconsistentSknnVersionWarning",
+    "tabular_pipeline",
     "to_onnx",
     "__version__",
 ]

@@ -197,3 +197,49 @@ register(
         unavailable=_pytabkit_missing,
     )
 )
+
+
+def recipe_model(name, overrides=None, steps=None, description=None):
+    """A registry entry for ``sknn.tabular_pipeline`` with something changed.
+
+    Parameters
+    ----------
+    name : str
+        The model's name in the registry and the report.
+    overrides : dict, default=None
+        Network parameters that replace the recipe's; a parameter the task's
+        estimator does not have (``label_smoothing`` for a regressor) is left
+        out for that task.
+    steps : dict, default=None
+        Pipeline steps to replace, by name, e.g. ``{"scaler": StandardScaler()}``.
+    description : str, default=None
+        One line for the report; by default what was changed.
+
+    Returns
+    -------
+    Model
+    """
+    overrides, steps = dict(overrides or {}), dict(steps or {})
+
+    def build(task, seed, n_threads):
+        kind = "regressor" if task == "regression" else "classifier"
+        pipeline = sknn.tabular_pipeline(kind, random_state=seed)
+        known = pipeline[-1].get_params()
+        pipeline[-1].set_params(**{k: v for k, v in overrides.items() if k in known})
+        return pipeline.set_params(**steps)
+
+    if description is None:
+        changes = _describe({**overrides, **steps})
+        description = "sknn.tabular_pipeline" + (f", {changes}" if changes else "")
+    return Model(name, build, description, unavailable=_skrub_missing)
+
+
+def _skrub_missing():
+    try:
+        import skrub  # noqa: F401
+    except ImportError as error:
+        return f"skrub does not import ({error})"
+    return None
+
+
+register(recipe_model("recipe"))

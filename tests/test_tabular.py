@@ -1,0 +1,108 @@
+"""sknn.tabular_pipeline: the recipe as an ordinary scikit-learn pipeline."""
+
+import io
+import sys
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV, cross_val_score
+
+from sknn import FirstNetClassifier, FirstNetRegressor, tabular_pipeline
+from sknn.tabular import recipe_parameters
+
+pd = pytest.importorskip("pandas")
+pytest.importorskip("skrub")
+
+FAST = dict(
+    hidden_layer_sizes=(16,), max_iter=60, learning_rate_init=0.01, random_state=0
+)
+
+
+@pytest.fixture
+def frame():
+    """Numeric and categorical columns, with missing values in both."""
+    rng = np.random.default_rng(0)
+    n = 240
+    size = rng.normal(70, 20, n)
+    city = rng.choice(["Paris", "Lyon", "Nice"], n)
+    X = pd.DataFrame(
+        {
+            "size": np.where(rng.random(n) < 0.1, np.nan, size),
+            "rooms": rng.integers(1, 6, n).astype(float),
+            "city": pd.Series(np.where(rng.random(n) < 0.1, None, city)).astype(
+                "category"
+            ),
+        }
+    )
+    price = 3000 * size + 50000 * (city == "Paris") + rng.normal(0, 1e4, n)
+    return X, price, (price > np.median(price)).astype(int)
+
+
+def test_classifier_from_a_data_frame(frame):
+    X, _, labels = frame
+    model = tabular_pipeline("classifier", **FAST).fit(X, labels)
+    assert isinstance(model[-1], FirstNetClassifier)
+    assert [name for name, _ in model.steps] == [
+        "vectorizer",
+        "imputer",
+        "scaler",
+        "network",
+    ]
+    assert model.predict_proba(X).shape == (len(X), 2)
+    assert model.score(X, labels) > 0.8
+
+
+def test_regressor_predicts_in_units_of_y(frame):
+    X, price, _ = frame
+    model = tabular_pipeline("regression", **FAST).fit(X, price)
+    assert isinstance(model[-1], FirstNetRegressor)
+    assert model[-1].normalize_y
+    assert model.score(X, price) > 0.5
+
+
+def test_recipe_and_overrides_reach_the_network():
+    network = tabular_pipeline("regressor", alpha=0.5)[-1]
+    expected = {**recipe_parameters("regressor"), "alpha": 0.5}
+    params = network.get_params()
+    assert {name: params[name] for name in expected} == expected
+    assert "normalize_y" not in recipe_parameters("classifier")
+
+
+def test_works_where_a_pipeline_does(frame):
+    X, _, labels = frame
+    pipeline = tabular_pipeline("classifier", **FAST)
+    scores = cross_val_score(pipeline, X, labels, cv=3)
+    assert scores.shape == (3,) and np.all(scores > 0.6)
+    search = GridSearchCV(pipeline, {"network__alpha": [1e-4, 1.0]}, cv=2)
+    assert search.fit(X, labels).best_params_["network__alpha"] in (1e-4, 1.0)
+    buffer = io.BytesIO()
+    joblib.dump(search.best_estimator_, buffer)
+    buffer.seek(0)
+    restored = joblib.load(buffer)
+    np.testing.assert_array_equal(
+        restored.predict_proba(X), search.best_estimator_.predict_proba(X)
+    )
+
+
+def test_network_step_exports_to_onnx(frame):
+    onnxruntime = pytest.importorskip("onnxruntime")
+    from sknn import to_onnx
+
+    X, price, _ = frame
+    model = tabular_pipeline("regressor", **FAST).fit(X, price)
+    features = model[:-1].transform(X).astype(np.float32)
+    session = onnxruntime.InferenceSession(to_onnx(model[-1]).SerializeToString())
+    (exported,) = session.run(None, {"X": np.asarray(features)})
+    np.testing.assert_allclose(exported.ravel(), model.predict(X), rtol=1e-4)
+
+
+def test_unknown_task_is_refused():
+    with pytest.raises(ValueError, match="task must be one of"):
+        tabular_pipeline("clustering")
+
+
+def test_without_skrub_the_error_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "skrub", None)
+    with pytest.raises(ImportError, match=r"sknn\[tabular\]"):
+        tabular_pipeline("classifier")
