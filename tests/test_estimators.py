@@ -44,6 +44,9 @@ def test_same_parameters_and_defaults_as_scikit_learn():
             "dtype",
             "max_grad_norm",
             "lr_schedule",
+            "lr_warmup",
+            "dropout_schedule",
+            "weight_decay_schedule",
         }
 
 
