@@ -39,7 +39,7 @@ from .core.initializers import INITIALIZERS
 from .core.losses import LOSSES
 from .core.network import Network, PredictionLayers, predict
 from .core.optimizers import OPTIMIZERS
-from .core.schedules import SCHEDULES
+from .core.schedules import DECAY_SCHEDULES, SCHEDULES
 
 # Rows per chunk at predict time: bounds its memory whatever the number of rows.
 _PREDICT_CHUNK_ELEMENTS = 1 << 20
@@ -126,6 +126,9 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         ],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "lr_schedule": [StrOptions(set(SCHEDULES)), None],
+        "lr_warmup": [Interval(Real, 0, 1, closed="left")],
+        "dropout_schedule": [StrOptions(set(DECAY_SCHEDULES)), None],
+        "weight_decay_schedule": [StrOptions(set(DECAY_SCHEDULES)), None],
     }
 
     # ---------------------------------------------------------------- fitting
@@ -243,11 +246,12 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         dropout = self._dropout_rates(len(architecture.layer_units) - 2)
         if self.solver == "lbfgs":
             self._check_full_batch_extras(dropout)
+        schedule = self._schedule()
         return training.Settings(
             solver=self.solver,
             loss=architecture.loss,
             learning_rate_init=self.learning_rate_init,
-            schedule=self._schedule(),
+            schedule=schedule,
             power_t=self.power_t,
             alpha=self.alpha,
             batch_size=batch_size,
@@ -265,14 +269,29 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             max_grad_norm=self.max_grad_norm,
             dropout=dropout,
             max_fun=self.max_fun,
+            lr_warmup=self.lr_warmup,
+            dropout_schedule=self.dropout_schedule,
+            weight_decay_schedule=self.weight_decay_schedule,
+            horizon=self.max_iter,
         )
 
     def _schedule(self):
         # as in scikit-learn, learning_rate applies to solver='sgd' only;
         # lr_schedule applies a schedule to any stochastic solver
         if self.lr_schedule is not None:
-            return self.lr_schedule
-        return self.learning_rate if self.solver == "sgd" else "constant"
+            name, parameter = self.lr_schedule, "lr_schedule"
+        elif self.solver == "sgd":
+            name, parameter = self.learning_rate, "learning_rate"
+        else:
+            name, parameter = "constant", "lr_schedule"
+        if self.lr_warmup and not SCHEDULES[name].takes_warmup:
+            raise ValueError(
+                f"lr_warmup={self.lr_warmup!r} cannot ramp into {parameter}="
+                f"{name!r}, which sets the rate once per epoch: choose a schedule "
+                "set at every step ('constant', 'cosine', 'coslog', 'onecycle'), "
+                "or lr_warmup=0."
+            )
+        return name
 
     def _check_full_batch_extras(self, dropout):
         """Refuse extras that full-batch L-BFGS cannot honour, not ignore them."""
@@ -280,6 +299,9 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             "dropout": self.dropout if any(dropout) else None,
             "max_grad_norm": self.max_grad_norm,
             "lr_schedule": self.lr_schedule,
+            "lr_warmup": self.lr_warmup or None,
+            "dropout_schedule": self.dropout_schedule,
+            "weight_decay_schedule": self.weight_decay_schedule,
         }
         for name, value in ignored.items():
             if value is not None:

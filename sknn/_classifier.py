@@ -115,6 +115,9 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         dtype="float32",
         max_grad_norm=None,
         lr_schedule=None,
+        lr_warmup=0.0,
+        dropout_schedule=None,
+        weight_decay_schedule=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -145,6 +148,9 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         self.dtype = dtype
         self.max_grad_norm = max_grad_norm
         self.lr_schedule = lr_schedule
+        self.lr_warmup = lr_warmup
+        self.dropout_schedule = dropout_schedule
+        self.weight_decay_schedule = weight_decay_schedule
 
     # -------------------------------------------------------- target encoding
     def _validate_input(self, X, y, reset):

@@ -32,7 +32,8 @@ _SHARED_DOC = """
         solvers ignore it; see ``lr_schedule``). 'invscaling' uses
         ``learning_rate_init / pow(t, power_t)``, t the samples seen; 'adaptive'
         divides the rate by 5 each time ``n_iter_no_change`` epochs go by without
-        improvement, until it drops below 1e-6.
+        improvement, until it drops below 1e-6. The per-step schedules of
+        ``lr_schedule`` are accepted too.
 
     learning_rate_init : float, default=0.001
         Initial learning rate of the stochastic solvers.
@@ -111,10 +112,39 @@ _SHARED_DOC = """
         If set, rescale each minibatch gradient whose global L2 norm exceeds it.
         Stochastic solvers only.
 
-    lr_schedule : {'constant', 'invscaling', 'adaptive'}, default=None
-        Learning-rate schedule for any stochastic solver, with the meanings of
-        ``learning_rate``. None keeps scikit-learn's behaviour: ``learning_rate``
-        for 'sgd', a constant rate for the others.
+    lr_schedule : {'constant', 'invscaling', 'adaptive', 'cosine', 'coslog', \
+'onecycle'}, default=None
+        Learning-rate schedule for any stochastic solver. The first three set the
+        rate once per epoch, as for ``learning_rate``. The others set it at every
+        step from t, the fraction of the horizon done (``max_iter`` epochs from
+        the start of a fit or warm start; for ``partial_fit``, ``max_iter``
+        calls, after which the rate stays at its last value): 'cosine' goes
+        from ``learning_rate_init`` down to 0 by half a cosine; 'coslog' is
+        RealMLP's 'coslog4' (Holzmüller et al., NeurIPS 2024), four cosine
+        cycles on a log time scale, each rising from 0 to
+        ``learning_rate_init`` and back; 'onecycle' is the 1cycle policy (Smith
+        & Topin, 2019): up from 1/25 of ``learning_rate_init`` during the first
+        30%, then down to 1/25e4 of it, by cosines. They stop on a plateau as
+        'constant' does (set ``n_iter_no_change=np.inf`` to run the whole
+        horizon). None keeps scikit-learn's behaviour: ``learning_rate`` for
+        'sgd', a constant rate for the others.
+
+    lr_warmup : float, default=0.0
+        Fraction of the horizon, in [0, 1), over which the rate ramps up
+        linearly from 0: the schedule's rate is multiplied by
+        ``min(1, t / lr_warmup)`` at every step (Goyal et al., 2017). With
+        'constant' and the per-step schedules only: 'invscaling' and 'adaptive'
+        refuse it.
+
+    dropout_schedule : {'flat_cos'}, default=None
+        Per-step factor of the ``dropout`` rates, over the horizon of
+        ``lr_schedule``: 'flat_cos' (RealMLP's) keeps them for the first half,
+        then lowers them to 0 by half a cosine. None keeps them constant.
+        Stochastic solvers only.
+
+    weight_decay_schedule : {'flat_cos'}, default=None
+        Per-step factor of ``alpha`` (the L2 penalty, or AdamW's decay), as
+        ``dropout_schedule`` is of the dropout rates. Stochastic solvers only.
 """
 
 _SHARED_ATTRIBUTES = """

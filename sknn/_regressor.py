@@ -111,6 +111,9 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         dtype="float32",
         max_grad_norm=None,
         lr_schedule=None,
+        lr_warmup=0.0,
+        dropout_schedule=None,
+        weight_decay_schedule=None,
         normalize_y=False,
     ):
         self.loss = loss
@@ -142,6 +145,9 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.dtype = dtype
         self.max_grad_norm = max_grad_norm
         self.lr_schedule = lr_schedule
+        self.lr_warmup = lr_warmup
+        self.dropout_schedule = dropout_schedule
+        self.weight_decay_schedule = weight_decay_schedule
         self.normalize_y = normalize_y
 
     def _validate_input(self, X, y, reset):

@@ -44,6 +44,10 @@ def test_same_parameters_and_defaults_as_scikit_learn():
             "dtype",
             "max_grad_norm",
             "lr_schedule",
+            "lr_warmup",
+            "dropout_schedule",
+            "weight_decay_schedule",
+            "normalize_y",
         }
 
 
@@ -51,7 +55,7 @@ def test_classifier_and_regressor_share_signatures():
     clf = inspect.signature(FirstNetClassifier).parameters
     reg = inspect.signature(FirstNetRegressor).parameters
     shared = set(clf) & set(reg)
-    assert shared == set(clf) - {"class_weight"} == set(reg) - {"loss"}
+    assert shared == set(clf) - {"class_weight"} == set(reg) - {"loss", "normalize_y"}
     for name in shared:
         assert (
             clf[name].default == reg[name].default and clf[name].kind == reg[name].kind

@@ -16,7 +16,7 @@ from sknn.core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from sknn.core.initializers import INITIALIZERS
 from sknn.core.losses import LOSSES
 from sknn.core.optimizers import OPTIMIZERS
-from sknn.core.schedules import SCHEDULES
+from sknn.core.schedules import DECAY_SCHEDULES, SCHEDULES
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
 ESTIMATORS = [FirstNetClassifier, FirstNetRegressor]
@@ -34,6 +34,9 @@ def _options(estimator, parameter):
         ("activation", set(HIDDEN_ACTIVATIONS)),
         ("solver", {"lbfgs"} | set(OPTIMIZERS)),
         ("learning_rate", set(SCHEDULES)),
+        ("lr_schedule", set(SCHEDULES)),
+        ("dropout_schedule", set(DECAY_SCHEDULES)),
+        ("weight_decay_schedule", set(DECAY_SCHEDULES)),
         ("weight_init", set(INITIALIZERS)),
     ],
 )
@@ -42,7 +45,7 @@ def test_parameter_constraints_are_the_registries(Estimator, parameter, registry
 
 
 @pytest.mark.parametrize(
-    "names", [HIDDEN_ACTIVATIONS, OPTIMIZERS, SCHEDULES, INITIALIZERS]
+    "names", [HIDDEN_ACTIVATIONS, OPTIMIZERS, SCHEDULES, DECAY_SCHEDULES, INITIALIZERS]
 )
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_docstrings_and_readme_name_every_entry(Estimator, names):

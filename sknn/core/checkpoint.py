@@ -1,11 +1,12 @@
 """A checkpoint: the whole state of a training session at an epoch boundary.
 
 Rolling back only the weights would leave the optimizer's velocity or moments,
-the random generator, the learning rate and the stopping counters as they were
-mid-epoch: a stream of ``partial_fit`` calls would then "diverge" again on every
-good chunk after a bad one, and training after an interrupt would not continue
-as the uninterrupted run does. So a :class:`Checkpoint` copies all of it, and a
-restored session is indistinguishable from one that never ran past it.
+the random generator, the learning rate, the per-step schedules' clock and the
+stopping counters as they were mid-epoch: a stream of ``partial_fit`` calls
+would then "diverge" again on every good chunk after a bad one, and training
+after an interrupt would not continue as the uninterrupted run does. So a
+:class:`Checkpoint` copies all of it, and a restored session is
+indistinguishable from one that never ran past it.
 """
 
 import copy
@@ -17,7 +18,8 @@ class Checkpoint:
     """The state of ``session`` now: its attributes, and copies of what mutates.
 
     The session's attributes are taken as references (a new optimizer or schedule
-    replaces the object, it does not mutate the old one), and the objects that do
+    replaces the object, it does not mutate the old one; the schedules' clock,
+    ``timeline_epochs``, is a number), and the objects that do
     mutate in place are copied: the network's parameters, the optimizer's state,
     the stopping policy, the generator's state, and the length of the history.
 

@@ -3,7 +3,8 @@
 Each one updates the flat parameter vector ``params`` in place from the flat
 gradient ``grad`` in a handful of whole-vector NumPy calls, whatever the number
 of layers, without allocating. ``learning_rate`` is an attribute that the
-learning-rate schedule (:mod:`sknn.core.schedules`) may change between epochs.
+learning-rate schedule (:mod:`sknn.core.schedules`) may change between epochs
+or steps.
 Deciding when to stop is never an optimizer's job: see :mod:`sknn.core.training`.
 
 Every optimizer declares

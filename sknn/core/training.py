@@ -25,7 +25,7 @@ from .lbfgs import minimize_lbfgs
 from .losses import LOSSES
 from .network import Workspace
 from .optimizers import make_optimizer
-from .schedules import SCHEDULES
+from .schedules import SCHEDULES, Timeline
 from .stopping import Plateau
 
 
@@ -49,6 +49,9 @@ class Settings:
     optimizer takes those it declares. ``alpha`` is the L2 penalty of the loss, or
     the decay of an optimizer that decays weights itself (AdamW). ``dropout`` has
     one rate per hidden layer; ``n_iter_no_change`` is the stopping patience.
+    ``lr_warmup``, ``dropout_schedule`` and ``weight_decay_schedule`` are the
+    per-step schedules (:class:`~sknn.core.schedules.Timeline`), run over
+    ``horizon`` epochs (None: the call's ``max_epochs``).
 
     Examples
     --------
@@ -80,6 +83,10 @@ class Settings:
     max_grad_norm: float | None = None
     dropout: tuple = ()
     max_fun: int = 15000
+    lr_warmup: float = 0.0
+    dropout_schedule: str | None = None
+    weight_decay_schedule: str | None = None
+    horizon: int | None = None
 
 
 @dataclass
@@ -194,6 +201,8 @@ class Trainer:
         self.settings = None
         self.optimizer = None
         self.schedule = None
+        self.timeline = None  # the per-step schedules, and
+        self.timeline_epochs = 0  # the epochs trained on their horizon so far
         self.plateau = Plateau(0.0, np.inf, higher_is_better=False)
         self.samples_seen = 0
         self.n_epochs = 0
@@ -228,7 +237,8 @@ class Trainer:
         begun = last_completed = Checkpoint(self)
         epochs_before = self.n_epochs
         try:
-            self._configure(settings, new_optimizer, data.validation is not None)
+            watch_score = data.validation is not None
+            self._configure(settings, new_optimizer, watch_score, max_epochs)
             batch_size = min(settings.batch_size, data.n_train)
             ws = Workspace(network, batch_size, settings.dropout)
             for completed in range(max_epochs):
@@ -250,7 +260,7 @@ class Trainer:
         finally:
             self.network = None
 
-    def _configure(self, settings, new_optimizer, watch_score):
+    def _configure(self, settings, new_optimizer, watch_score, max_epochs):
         """Take the caller's current settings; see :class:`Settings`."""
         network = self.network
         if not same_random_state(settings.random_state, self.random_state):
@@ -259,7 +269,7 @@ class Trainer:
         # alpha is also the decay of an optimizer that decays weights itself
         solver_settings = {**settings.solver_settings, "weight_decay": settings.alpha}
         schedule = SCHEDULES[settings.schedule](
-            settings.learning_rate_init, settings.power_t
+            settings.learning_rate_init, settings.power_t, settings.lr_warmup
         )
         if new_optimizer or self.optimizer is None:
             self.optimizer = make_optimizer(
@@ -275,6 +285,15 @@ class Trainer:
             if schedule != self.schedule:
                 self.optimizer.learning_rate = settings.learning_rate_init
         self.schedule = schedule
+        timeline = Timeline(
+            schedule,
+            settings.dropout_schedule,
+            settings.weight_decay_schedule,
+            settings.horizon or max_epochs,
+        )
+        if new_optimizer or timeline != self.timeline:
+            self.timeline_epochs = 0  # the clock restarts with new schedules
+        self.timeline = timeline
         if watch_score != self.plateau.higher_is_better:
             self.best_params = None  # early stopping toggled: the old best is moot
         self.plateau.configure(settings.tol, settings.n_iter_no_change, watch_score)
@@ -314,12 +333,17 @@ class Trainer:
         network, optimizer, settings = self.network, self.optimizer, self.settings
         loss = LOSSES[settings.loss]
         l2 = 0.0 if optimizer.decays_weights else settings.alpha
+        timeline = self.timeline if self.timeline.active else None
+        batch_size = ws.Z[0].shape[0]
+        n_batches = -(-data.n_train // batch_size)
         total_loss = rows_trained = 0
-        for rows in self._minibatches(data, ws.Z[0].shape[0]):
+        for k, rows in enumerate(self._minibatches(data, batch_size)):
             X_batch, Y_batch = ws.gather(data.X, data.Y, rows)
             weights = None if data.sample_weight is None else data.sample_weight[rows]
             if weights is not None and float(weights.sum()) == 0:
                 continue  # all-zero sample weights: nothing to learn, no 0/0
+            if timeline is not None:
+                l2 = self._scheduled(ws, self.timeline_epochs + k / n_batches)
             batch_loss = network.loss_and_gradient(
                 X_batch, Y_batch, weights, ws, loss, l2, self.rng
             )
@@ -331,8 +355,23 @@ class Trainer:
             total_loss += batch_loss * X_batch.shape[0]
             rows_trained += X_batch.shape[0]
         self.samples_seen += data.n_train
+        if timeline is not None:
+            self.timeline_epochs += 1
+            self._scheduled(ws, self.timeline_epochs)  # the rate the record shows
         self.schedule.epoch_end(optimizer, self.samples_seen)
         return total_loss / rows_trained if rows_trained else 0.0
+
+    def _scheduled(self, ws, epochs):
+        """Set the per-step schedules' values after ``epochs`` epochs of their
+        horizon; returns the L2 penalty of the step."""
+        settings = self.settings
+        return self.timeline.apply(
+            self.timeline.t(epochs),
+            self.optimizer,
+            ws.dropout,
+            settings.dropout,
+            settings.alpha,
+        )
 
     def _record(self, train_loss, data, seconds):
         """Append this epoch to the history and update the stopping policy."""
