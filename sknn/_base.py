@@ -126,6 +126,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         ],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "lr_schedule": [StrOptions(set(SCHEDULES)), None],
+        "lr_factors": [dict, None],
     }
 
     # ---------------------------------------------------------------- fitting
@@ -265,6 +266,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             max_grad_norm=self.max_grad_norm,
             dropout=dropout,
             max_fun=self.max_fun,
+            lr_factors=self.lr_factors,
         )
 
     def _schedule(self):
@@ -280,6 +282,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             "dropout": self.dropout if any(dropout) else None,
             "max_grad_norm": self.max_grad_norm,
             "lr_schedule": self.lr_schedule,
+            "lr_factors": self.lr_factors or None,
         }
         for name, value in ignored.items():
             if value is not None:

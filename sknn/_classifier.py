@@ -115,6 +115,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         dtype="float32",
         max_grad_norm=None,
         lr_schedule=None,
+        lr_factors=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -145,6 +146,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         self.dtype = dtype
         self.max_grad_norm = max_grad_norm
         self.lr_schedule = lr_schedule
+        self.lr_factors = lr_factors
 
     # -------------------------------------------------------- target encoding
     def _validate_input(self, X, y, reset):

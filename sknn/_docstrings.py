@@ -115,6 +115,15 @@ _SHARED_DOC = """
         Learning-rate schedule for any stochastic solver, with the meanings of
         ``learning_rate``. None keeps scikit-learn's behaviour: ``learning_rate``
         for 'sgd', a constant rate for the others.
+
+    lr_factors : dict, default=None
+        Learning-rate factors per group of parameters, ``{group: factor}``:
+        each step of a group's parameters is multiplied by its factor (0
+        freezes the group). The groups are 'weights' and 'biases', and
+        'activations' with ``parametric_activation=True``. RealMLP
+        (Holzmüller et al., "Better by Default: Strong Pre-Tuned MLPs and
+        Boosted Trees on Tabular Data", NeurIPS 2024) trains its biases with
+        a factor of 0.1. Stochastic solvers only.
 """
 
 _SHARED_ATTRIBUTES = """

@@ -78,6 +78,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         dtype="float32",
         max_grad_norm=None,
         lr_schedule=None,
+        lr_factors=None,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -108,6 +109,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.dtype = dtype
         self.max_grad_norm = max_grad_norm
         self.lr_schedule = lr_schedule
+        self.lr_factors = lr_factors
 
     def _validate_input(self, X, y, reset):
         X, y, features = validate_training_data(

@@ -54,6 +54,8 @@ class Network:
     >>> network = Network([3, 4, 2], ["relu"], "softmax", dtype=np.float64)
     >>> network.n_params  # 3 x 4 + 4 x 2 weights, then 4 + 2 biases
     26
+    >>> network.groups["biases"]  # the regions of params, by name
+    slice(20, 26, None)
     >>> [W.shape for W in network.weights]
     [(3, 4), (4, 2)]
     >>> network.initialize(np.random.default_rng(0), INITIALIZERS["auto"])
@@ -74,7 +76,13 @@ class Network:
         self.shapes = list(pairwise(self.layer_sizes))
         self.n_layers = len(self.shapes)  # weight layers: hidden layers + 1
         self.n_weights = sum(fan_in * fan_out for fan_in, fan_out in self.shapes)
-        self.n_params = self.n_weights + sum(self.layer_sizes[1:])
+        n_biases = sum(self.layer_sizes[1:])
+        # each named region of ``params``: what per-group settings (lr_factors) name
+        self.groups = {
+            "weights": slice(0, self.n_weights),
+            "biases": slice(self.n_weights, self.n_weights + n_biases),
+        }
+        self.n_params = self.n_weights + n_biases
         self.params = np.zeros(self.n_params, dtype=self.dtype)
         self.weights, self.biases = self.layer_views(self.params)
 

@@ -24,7 +24,7 @@ from .checkpoint import Checkpoint, generator, same_random_state
 from .lbfgs import minimize_lbfgs
 from .losses import LOSSES
 from .network import Workspace
-from .optimizers import make_optimizer
+from .optimizers import lr_factor_vector, make_optimizer
 from .schedules import SCHEDULES
 from .stopping import Plateau
 
@@ -49,6 +49,8 @@ class Settings:
     optimizer takes those it declares. ``alpha`` is the L2 penalty of the loss, or
     the decay of an optimizer that decays weights itself (AdamW). ``dropout`` has
     one rate per hidden layer; ``n_iter_no_change`` is the stopping patience.
+    ``lr_factors`` maps names of ``Network.groups`` to step multipliers
+    (:func:`~sknn.core.optimizers.lr_factor_vector`).
 
     Examples
     --------
@@ -80,6 +82,7 @@ class Settings:
     max_grad_norm: float | None = None
     dropout: tuple = ()
     max_fun: int = 15000
+    lr_factors: dict | None = None
 
 
 @dataclass
@@ -274,6 +277,9 @@ class Trainer:
             self.optimizer.configure(**solver_settings)
             if schedule != self.schedule:
                 self.optimizer.learning_rate = settings.learning_rate_init
+        self.optimizer.lr_factors = lr_factor_vector(
+            network.groups, settings.lr_factors, network.n_params, network.dtype
+        )
         self.schedule = schedule
         if watch_score != self.plateau.higher_is_better:
             self.best_params = None  # early stopping toggled: the old best is moot
