@@ -39,6 +39,7 @@ from .core.initializers import INITIALIZERS
 from .core.losses import LOSSES
 from .core.network import Network, PredictionLayers, predict
 from .core.optimizers import OPTIMIZERS
+from .core.parametrization import PARAMETRIZATIONS, ntk_normal
 from .core.schedules import SCHEDULES
 
 # Rows per chunk at predict time: bounds its memory whatever the number of rows.
@@ -63,6 +64,7 @@ class _Architecture:
     hidden_activations: tuple
     loss: str
     dtype: str  # a name, not a numpy.dtype: skops trusts plain values only
+    parametrization: str = "standard"
 
     @property
     def output_activation(self):
@@ -127,6 +129,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "lr_schedule": [StrOptions(set(SCHEDULES)), None],
         "lr_factors": [dict, None],
+        "parametrization": [StrOptions(set(PARAMETRIZATIONS))],
     }
 
     # ---------------------------------------------------------------- fitting
@@ -178,6 +181,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             tuple(str(name) for name in activations),
             self._loss_name(data.encoder),
             self._compute_dtype.name,
+            self.parametrization,
         )
 
     def _hidden_layer_sizes(self):
@@ -228,6 +232,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             "solver": (self._session.solver, self.solver),
             "dtype": (before.dtype, architecture.dtype),
             "loss": (before.loss, architecture.loss),
+            "parametrization": (before.parametrization, architecture.parametrization),
         }
         for name, (old, new) in changed.items():
             if old != new:
@@ -311,9 +316,13 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             architecture.hidden_activations,
             architecture.output_activation,
             architecture.dtype,
+            parametrization=architecture.parametrization,
         )
         if resuming:
-            network.set_layers(self.coefs_, self.intercepts_)
+            trained = vars(self).get("_trained_weights")
+            network.set_layers(self.coefs_, self.intercepts_, trained)
+        elif architecture.parametrization == "ntk" and self.weight_init == "auto":
+            session.initialize(network, ntk_normal)  # RealMLP's N(0, 1) weights
         else:
             session.initialize(network, INITIALIZERS[self.weight_init])
         return network
@@ -377,7 +386,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     def _network_attributes(self, network, encoder, features):
         """The attributes a model that stopped training now would have."""
         attributes = dict(
-            coefs_=[W.copy() for W in network.weights],
+            coefs_=[W.copy() for W in network.effective_weights()],
             intercepts_=[b.copy() for b in network.biases],
             n_layers_=network.n_layers + 1,
             n_outputs_=network.layer_sizes[-1],
@@ -410,6 +419,10 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             best_loss_=None if early_stopping else min(loss_curve, default=loss),
             _architecture_=architecture,
             _session=session,
+            # under NTK, what coefs_ were made from, for an exact resume
+            _trained_weights=None
+            if network.scales is None
+            else [W.copy() for W in network.weights],
         )
         attributes[_PREDICTION_LAYERS] = PredictionLayers(
             attributes["coefs_"], attributes["intercepts_"]

@@ -116,6 +116,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         max_grad_norm=None,
         lr_schedule=None,
         lr_factors=None,
+        parametrization="standard",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -147,6 +148,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         self.max_grad_norm = max_grad_norm
         self.lr_schedule = lr_schedule
         self.lr_factors = lr_factors
+        self.parametrization = parametrization
 
     # -------------------------------------------------------- target encoding
     def _validate_input(self, X, y, reset):

@@ -100,7 +100,9 @@ _SHARED_DOC = """
 
     weight_init : {'auto', 'xavier_uniform', 'xavier_normal', 'he_normal', \
 'he_uniform'}, default='auto'
-        Initial weights. 'auto' is scikit-learn's Glorot-uniform scheme.
+        Initial weights. 'auto' is scikit-learn's Glorot-uniform scheme, or
+        with ``parametrization='ntk'`` RealMLP's: trained weights from N(0, 1)
+        and zero biases. The others draw the effective weights (``coefs_``).
 
     dtype : {'float32', 'float64'}, default='float32'
         Precision of the parameters and of training. Predictions are computed
@@ -124,6 +126,17 @@ _SHARED_DOC = """
         (Holzmüller et al., "Better by Default: Strong Pre-Tuned MLPs and
         Boosted Trees on Tabular Data", NeurIPS 2024) trains its biases with
         a factor of 0.1. Stochastic solvers only.
+
+    parametrization : {'standard', 'ntk'}, default='standard'
+        'ntk' is the neural tangent kernel parametrization (Jacot et al.,
+        NeurIPS 2018), as in RealMLP: a layer computes
+        ``Z = A W / sqrt(fan_in) + b`` with trained weights ``W`` of order 1,
+        so a step size means the same for every layer width. ``coefs_`` holds
+        the effective weights ``W / sqrt(fan_in)``, which predict and export
+        use as for 'standard'. ``alpha`` penalises (or, with 'adamw', decays)
+        the trained weights ``W``, as RealMLP's weight decay does: on
+        ``coefs_`` that is ``fan_in`` times stronger. ``partial_fit`` cannot
+        change it; a warm start can (it starts from the same ``coefs_``).
 """
 
 _SHARED_ATTRIBUTES = """

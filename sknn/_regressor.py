@@ -79,6 +79,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         max_grad_norm=None,
         lr_schedule=None,
         lr_factors=None,
+        parametrization="standard",
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -110,6 +111,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.max_grad_norm = max_grad_norm
         self.lr_schedule = lr_schedule
         self.lr_factors = lr_factors
+        self.parametrization = parametrization
 
     def _validate_input(self, X, y, reset):
         X, y, features = validate_training_data(

@@ -3,10 +3,15 @@ activations (the ingredients of RealMLP, Holzmüller et al., NeurIPS 2024)."""
 
 import numpy as np
 import pytest
+from faults import raise_at_batch
 from sklearn.datasets import load_iris
 
 from sknn import FirstNetClassifier, FirstNetRegressor
+from sknn.core.activations import HIDDEN_ACTIVATIONS
+from sknn.core.losses import LOSSES
+from sknn.core.network import Network, Workspace
 from sknn.core.optimizers import OPTIMIZERS, lr_factor_vector
+from sknn.core.parametrization import ntk_normal
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -85,3 +90,153 @@ def test_estimator_refuses_unknown_groups_and_lbfgs():
         FirstNetRegressor(solver="lbfgs", lr_factors={"biases": 0.1}).fit(
             X_IRIS, Y_IRIS
         )
+
+
+# ------------------------------------------------------------------- NTK
+def _finite_difference_error(net, X, Y, loss, alpha=0.0):
+    """Relative error of backprop's gradient against central differences."""
+    ws = Workspace(net, X.shape[0], [0.0] * (net.n_layers - 1))
+    net.loss_and_gradient(X, Y, None, ws, loss, alpha)
+    analytic = ws.grad.copy()
+
+    def loss_at(params):
+        net.params[...] = params
+        weights = params[: net.n_weights]
+        penalty = 0.5 * alpha * float(weights @ weights) / X.shape[0]
+        return loss.mean(Y, net.forward(X, ws), None) + penalty
+
+    params, h = net.params.copy(), 1e-6
+    numeric = np.empty_like(params)
+    for k in range(params.size):
+        step = np.zeros_like(params)
+        step[k] = h
+        numeric[k] = (loss_at(params + step) - loss_at(params - step)) / (2 * h)
+    net.params[...] = params
+    return np.linalg.norm(analytic - numeric) / np.linalg.norm(analytic + numeric)
+
+
+def _away_from_kinks(net, X, rng, initializer):
+    # finite differences are wrong within h of a ReLU-like kink: avoid it
+    while True:
+        net.initialize(rng, initializer)
+        net.biases[0][...] = rng.normal(size=net.biases[0].shape)  # not all zero
+        A, smallest = X, np.inf
+        for W, b, act in zip(
+            net.effective_weights(), net.biases, net.hidden_activations
+        ):
+            Z = A @ W + b
+            smallest = min(smallest, np.abs(Z).min())
+            A = act(Z)
+        if smallest > 1e-3:
+            return
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.3])
+@pytest.mark.parametrize("activation", sorted(HIDDEN_ACTIVATIONS))
+def test_ntk_backprop_matches_finite_differences(activation, alpha):
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(7, 4)), np.eye(3)[rng.integers(0, 3, 7)]
+    loss = LOSSES["categorical_cross_entropy"]
+    net = Network(
+        [4, 5, 3, 3],
+        [activation, activation],
+        "softmax",
+        np.float64,
+        parametrization="ntk",
+    )
+    _away_from_kinks(net, X, rng, ntk_normal)
+    assert _finite_difference_error(net, X, Y, loss, alpha) < 1e-6
+
+
+def test_ntk_layers_multiply_by_the_effective_weights():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(9, 4))
+    net = Network([4, 16, 2], ["tanh"], "identity", np.float64, parametrization="ntk")
+    net.initialize(rng, ntk_normal)
+    # the trained weights are of order 1, the effective ones of 1 / sqrt(fan_in)
+    assert 0.7 < net.weights[0].std() < 1.3 and 0.7 < net.weights[1].std() < 1.3
+    effective = net.effective_weights()
+    np.testing.assert_allclose(effective[1], net.weights[1] / 4, rtol=1e-15)
+    trained = net.forward(X, Workspace(net, 9, [0.0]))
+    expected = np.tanh(X @ effective[0] + net.biases[0]) @ effective[1]
+    np.testing.assert_allclose(trained, expected + net.biases[1], rtol=1e-12)
+    np.testing.assert_allclose(net.predict(X), trained, rtol=1e-12)
+
+
+def test_ntk_publishes_effective_weights_that_predict_as_in_standard():
+    reg = FirstNetRegressor(
+        hidden_layer_sizes=(12,),
+        activation="tanh",
+        parametrization="ntk",
+        dtype="float64",
+        max_iter=20,
+        random_state=0,
+    ).fit(X_IRIS[:, :3], X_IRIS[:, 3])
+    W0, W1 = reg.coefs_
+    by_hand = np.tanh(X_IRIS[:, :3] @ W0 + reg.intercepts_[0]) @ W1
+    np.testing.assert_allclose(
+        reg.predict(X_IRIS[:, :3]), by_hand.ravel() + reg.intercepts_[1], rtol=1e-12
+    )
+
+
+@pytest.mark.parametrize("weight_init", ["auto", "he_normal"])
+def test_ntk_initial_weights(weight_init):
+    # 'auto' is RealMLP's N(0, 1) trained weights; others draw coefs_ as usual
+    clf = _clf(
+        hidden_layer_sizes=(400,),
+        parametrization="ntk",
+        weight_init=weight_init,
+        solver="sgd",
+        learning_rate_init=1e-300,
+        max_iter=1,
+    ).fit(X_IRIS, Y_IRIS)
+    trained_std = clf._trained_weights[1].std()
+    effective_std = clf.coefs_[1].std()
+    if weight_init == "auto":
+        assert abs(trained_std - 1) < 0.05 and not np.any(clf.intercepts_[1])
+    else:  # He normal coefs_: variance 2 / fan_in
+        assert abs(effective_std * np.sqrt(400 / 2) - 1) < 0.05
+    assert effective_std == pytest.approx(trained_std / 20, rel=1e-5)
+
+
+def test_ntk_fit_interrupted_then_resumed_is_bit_identical(monkeypatch):
+    params = dict(
+        parametrization="ntk", solver="adam", max_iter=6, n_iter_no_change=100
+    )
+    params.update(batch_size=30, learning_rate_init=0.01)
+    expected = _clf(**params).fit(X_IRIS, Y_IRIS)
+    interrupt_in_epoch_4 = raise_at_batch(3 * 5 + 2, KeyboardInterrupt)  # 5 an epoch
+    monkeypatch.setattr(Network, "loss_and_gradient", interrupt_in_epoch_4)
+    with pytest.warns(UserWarning, match="interrupted"):
+        resumed = _clf(**params).fit(X_IRIS, Y_IRIS)
+    monkeypatch.undo()
+    assert resumed.n_iter_ == 3
+    for _ in range(3):
+        resumed.partial_fit(X_IRIS, Y_IRIS)
+    for a, b in zip(
+        resumed.coefs_ + resumed.intercepts_, expected.coefs_ + expected.intercepts_
+    ):
+        np.testing.assert_array_equal(a, b)
+    assert resumed.loss_curve_ == expected.loss_curve_
+
+
+def test_ntk_resume_starts_from_assigned_coefs():
+    clf = _clf(parametrization="ntk", dtype="float64").fit(X_IRIS, Y_IRIS)
+    doubled = [2 * W for W in clf.coefs_]
+    clf.coefs_ = doubled
+    clf.set_params(learning_rate_init=1e-12)
+    clf.partial_fit(X_IRIS, Y_IRIS)
+    for a, b in zip(clf.coefs_, doubled):
+        np.testing.assert_allclose(a, b, rtol=1e-9)
+
+
+def test_partial_fit_refuses_another_parametrization_and_warm_start_takes_it():
+    clf = _clf().fit(X_IRIS, Y_IRIS)
+    clf.set_params(parametrization="ntk")
+    with pytest.raises(ValueError, match="partial_fit cannot continue with parametr"):
+        clf.partial_fit(X_IRIS, Y_IRIS)
+    before = clf.predict_proba(X_IRIS)
+    clf.set_params(warm_start=True, learning_rate_init=1e-12, max_iter=1)
+    clf.fit(X_IRIS, Y_IRIS)  # the same coefs_, now trained as NTK weights
+    np.testing.assert_allclose(clf.predict_proba(X_IRIS), before, rtol=1e-5)
+    assert clf._trained_weights is not None

@@ -12,6 +12,12 @@ Backpropagation, for a loss L averaged with sample weights ``s`` (sum ``S``):
     dL/dW_i   = A_{i-1}^T delta_i + (alpha / S) W_i
     dL/db_i   = sum over rows of delta_i
     delta_i-1 = (delta_i W_i^T) * f'_{i-1}(Z_{i-1})
+
+Under the NTK parametrization (:mod:`sknn.core.parametrization`) a layer
+computes ``Z_i = s_i A_{i-1} W_i + b_i``, ``s_i = 1 / sqrt(fan_in)``: the
+forward pass scales ``A W`` once, and the backward pass scales ``delta_i`` once
+(after the bias gradient, which the factor does not touch), which then serves
+both ``dL/dW_i = s_i A^T delta_i`` and ``delta_i-1``.
 """
 
 from itertools import pairwise
@@ -19,6 +25,7 @@ from itertools import pairwise
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .parametrization import effective_weight, layer_scales, trained_weight
 
 
 def _sparse_matmul(A, B, out):
@@ -45,6 +52,8 @@ class Network:
         A name from ``OUTPUT_ACTIVATIONS``.
     dtype : numpy dtype
         Precision of the parameters and of the training computations.
+    parametrization : {"standard", "ntk"}, default="standard"
+        "ntk": layer ``i`` multiplies by ``weights[i] / sqrt(fan_in)``.
 
     Examples
     --------
@@ -64,7 +73,15 @@ class Network:
     ((5, 2), True)
     """
 
-    def __init__(self, layer_sizes, hidden_activations, output_activation, dtype):
+    def __init__(
+        self,
+        layer_sizes,
+        hidden_activations,
+        output_activation,
+        dtype,
+        *,
+        parametrization="standard",
+    ):
         if len(hidden_activations) != len(layer_sizes) - 2:
             raise ValueError("Expected one hidden activation per hidden layer.")
         self.layer_sizes = list(layer_sizes)
@@ -83,6 +100,8 @@ class Network:
             "biases": slice(self.n_weights, self.n_weights + n_biases),
         }
         self.n_params = self.n_weights + n_biases
+        # each layer's 1 / sqrt(fan_in) under NTK; None: standard, no extra pass
+        self.scales = layer_scales(parametrization, self.shapes)
         self.params = np.zeros(self.n_params, dtype=self.dtype)
         self.weights, self.biases = self.layer_views(self.params)
 
@@ -106,6 +125,10 @@ class Network:
         names.append(names[-1] if names else "identity")
         for W, b, name in zip(self.weights, self.biases, names):
             W[...], b[...] = initializer(rng, W.shape[0], W.shape[1], name)
+        if self.scales is not None:
+            # an initializer draws effective weights W s: keep the trained W
+            for W, s in zip(self.weights, self.scales):
+                W /= s
 
     def is_finite(self):
         """Whether every parameter is finite (no NaN, no infinity)."""
@@ -115,7 +138,7 @@ class Network:
         """Output activations for ``X`` (its rows ``rows`` when given), float64."""
         return predict(
             X,
-            self.weights,
+            self.effective_weights(),
             self.biases,
             [a.name for a in self.hidden_activations],
             self.output_activation.name,
@@ -123,12 +146,29 @@ class Network:
             rows,
         )
 
-    def set_layers(self, weights, biases):
-        """Copy per-layer arrays (e.g. a fitted model's) into ``params``."""
+    def effective_weights(self):
+        """What each layer multiplies by: ``weights`` themselves, or under NTK
+        new arrays ``weights[i] / sqrt(fan_in)``."""
+        if self.scales is None:
+            return self.weights
+        return [effective_weight(W, s) for W, s in zip(self.weights, self.scales)]
+
+    def set_layers(self, weights, biases, trained=None):
+        """Copy per-layer arrays (e.g. a fitted model's) into ``params``.
+
+        ``weights`` are effective weights (:meth:`effective_weights`); under NTK,
+        ``trained`` may give the trained weights they were published from
+        (:func:`~sknn.core.parametrization.trained_weight`).
+        """
         for view, value in zip(
             self.weights + self.biases, list(weights) + list(biases)
         ):
             view[...] = value
+        if self.scales is None:
+            return
+        previous = list(trained) if trained is not None else [None] * self.n_layers
+        for W, s, before in zip(self.weights, self.scales, previous):
+            W[...] = trained_weight(W, s, before)
 
     def forward(self, X, ws, rng=None):
         """Training forward pass over the first ``X.shape[0]`` rows of workspace ``ws``.
@@ -141,6 +181,8 @@ class Network:
         matmul = _matmul_for(X)
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
             Z = matmul(layer_input, W, out=ws.Z[i][:n])
+            if self.scales is not None:
+                Z *= self.scales[i]
             Z += b
             matmul = np.dot
             if i == self.n_layers - 1:
@@ -157,13 +199,14 @@ class Network:
         n = X.shape[0]
         ones = ws.ones[:n]
         for i in range(self.n_layers - 1, -1, -1):
+            np.dot(ones, delta, out=ws.grad_biases[i])
+            if self.scales is not None:
+                delta *= self.scales[i]  # d(s A W)/d(A W) = s, for both products
             if i == 0:
                 matmul = _matmul_for(X)
                 matmul(X.T, delta, out=ws.grad_weights[0])
-                np.dot(ones, delta, out=ws.grad_biases[0])
                 break
             np.dot(ws.layer_output(i - 1, n).T, delta, out=ws.grad_weights[i])
-            np.dot(ones, delta, out=ws.grad_biases[i])
             previous = np.dot(delta, self.weights[i].T, out=ws.deltas[i - 1][:n])
             if ws.dropout[i - 1] > 0:
                 previous *= ws.masks[i - 1][:n]
