@@ -65,6 +65,7 @@ class _Architecture:
     loss: str
     dtype: str  # a name, not a numpy.dtype: skops trusts plain values only
     parametrization: str = "standard"
+    parametric_activation: bool = False
 
     @property
     def output_activation(self):
@@ -130,6 +131,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         "lr_schedule": [StrOptions(set(SCHEDULES)), None],
         "lr_factors": [dict, None],
         "parametrization": [StrOptions(set(PARAMETRIZATIONS))],
+        "parametric_activation": ["boolean"],
     }
 
     # ---------------------------------------------------------------- fitting
@@ -182,6 +184,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             self._loss_name(data.encoder),
             self._compute_dtype.name,
             self.parametrization,
+            bool(self.parametric_activation),
         )
 
     def _hidden_layer_sizes(self):
@@ -225,6 +228,13 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 "The network's layers changed since the last fit "
                 f"({list(before.layer_units)} -> {list(architecture.layer_units)}); "
                 "set warm_start=False to start over."
+            )
+        if before.parametric_activation != architecture.parametric_activation:
+            raise ValueError(
+                "parametric_activation changed since the last fit "
+                f"({before.parametric_activation} -> "
+                f"{architecture.parametric_activation}), which changes the "
+                "network's parameters; set warm_start=False to start over."
             )
         if not incremental:
             return  # a warm start begins a new optimizer state: all else may change
@@ -317,10 +327,13 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             architecture.output_activation,
             architecture.dtype,
             parametrization=architecture.parametrization,
+            parametric_activation=architecture.parametric_activation,
         )
         if resuming:
             trained = vars(self).get("_trained_weights")
-            network.set_layers(self.coefs_, self.intercepts_, trained)
+            network.set_layers(
+                self.coefs_, self.intercepts_, trained, self._activation_params()
+            )
         elif architecture.parametrization == "ntk" and self.weight_init == "auto":
             session.initialize(network, ntk_normal)  # RealMLP's N(0, 1) weights
         else:
@@ -392,6 +405,9 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             n_outputs_=network.layer_sizes[-1],
             out_activation_=network.output_activation.name,
             hidden_activations_=[a.name for a in network.hidden_activations],
+            activation_params_=[a.copy() for a in network.activation_params]
+            if network.parametric is not None
+            else None,
             **{name: value for name, value in features.items() if value is not None},
         )
         if encoder is not None:
@@ -425,7 +441,9 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             else [W.copy() for W in network.weights],
         )
         attributes[_PREDICTION_LAYERS] = PredictionLayers(
-            attributes["coefs_"], attributes["intercepts_"]
+            attributes["coefs_"],
+            attributes["intercepts_"],
+            attributes["activation_params_"],
         )
         for name, value in attributes.items():
             setattr(self, name, value)
@@ -441,7 +459,9 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             setattr(
                 self,
                 _PREDICTION_LAYERS,
-                PredictionLayers(self.coefs_, self.intercepts_),
+                PredictionLayers(
+                    self.coefs_, self.intercepts_, self._activation_params()
+                ),
             )
 
     # ------------------------------------------------------------- prediction
@@ -465,11 +485,12 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             )
             if sp.issparse(checked):
                 checked = checked.tocsr()
+        activation_params = self._activation_params()
         if layers is None:  # coefs_ set by hand, not by a fit: predict converts
             weights, biases = self.coefs_, self.intercepts_
         else:
-            weights, biases = layers.layers(
-                checked.dtype, self.coefs_, self.intercepts_
+            weights, biases, activation_params = layers.layers(
+                checked.dtype, self.coefs_, self.intercepts_, activation_params
             )
         widest = max(max(W.shape[1] for W in weights), checked.shape[1])
         return predict(
@@ -479,7 +500,12 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             self.hidden_activations_,
             self.out_activation_,
             max(1, _PREDICT_CHUNK_ELEMENTS // widest),
+            activation_params=activation_params or None,
         )
+
+    def _activation_params(self):
+        # None when the activations are not parametric, or the model predates them
+        return vars(self).get("activation_params_")
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

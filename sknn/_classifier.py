@@ -117,6 +117,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         lr_schedule=None,
         lr_factors=None,
         parametrization="standard",
+        parametric_activation=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -149,6 +150,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         self.lr_schedule = lr_schedule
         self.lr_factors = lr_factors
         self.parametrization = parametrization
+        self.parametric_activation = parametric_activation
 
     # -------------------------------------------------------- target encoding
     def _validate_input(self, X, y, reset):

@@ -137,6 +137,14 @@ _SHARED_DOC = """
         the trained weights ``W``, as RealMLP's weight decay does: on
         ``coefs_`` that is ``fan_in`` times stronger. ``partial_fit`` cannot
         change it; a warm start can (it starts from the same ``coefs_``).
+
+    parametric_activation : bool, default=False
+        Give each hidden unit ``j`` a trained weight ``a_j``, starting at 1,
+        and compute ``z + a_j (f(z) - z)`` for the layer's activation ``f``:
+        each unit learns how far from linear to be (RealMLP's parametric
+        activations). The weights are ``activation_params_``, neither
+        penalised by ``alpha`` nor decayed; their group in ``lr_factors`` is
+        'activations'. It cannot change on a warm start or ``partial_fit``.
 """
 
 _SHARED_ATTRIBUTES = """
@@ -193,4 +201,8 @@ _SHARED_ATTRIBUTES = """
         The activation of each hidden layer, as resolved at fit: prediction
         and export read it, so ``set_params(activation=...)`` after fit
         changes nothing until the next fit.
+
+    activation_params_ : list of ndarray of shape (n_units,) or None
+        With ``parametric_activation=True``, the trained ``a_j`` of each hidden
+        layer's units, which prediction and export use; None otherwise.
 """

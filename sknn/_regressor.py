@@ -80,6 +80,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         lr_schedule=None,
         lr_factors=None,
         parametrization="standard",
+        parametric_activation=False,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -112,6 +113,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.lr_schedule = lr_schedule
         self.lr_factors = lr_factors
         self.parametrization = parametrization
+        self.parametric_activation = parametric_activation
 
     def _validate_input(self, X, y, reset):
         X, y, features = validate_training_data(

@@ -8,6 +8,7 @@ from sklearn.datasets import load_iris
 
 from sknn import FirstNetClassifier, FirstNetRegressor
 from sknn.core.activations import HIDDEN_ACTIVATIONS
+from sknn.core.initializers import INITIALIZERS
 from sknn.core.losses import LOSSES
 from sknn.core.network import Network, Workspace
 from sknn.core.optimizers import OPTIMIZERS, lr_factor_vector
@@ -240,3 +241,156 @@ def test_partial_fit_refuses_another_parametrization_and_warm_start_takes_it():
     clf.fit(X_IRIS, Y_IRIS)  # the same coefs_, now trained as NTK weights
     np.testing.assert_allclose(clf.predict_proba(X_IRIS), before, rtol=1e-5)
     assert clf._trained_weights is not None
+
+
+# ------------------------------------------------- parametric activations
+@pytest.mark.parametrize("parametrization", ["standard", "ntk"])
+@pytest.mark.parametrize("activation", sorted(HIDDEN_ACTIVATIONS))
+def test_parametric_backprop_matches_finite_differences(activation, parametrization):
+    rng = np.random.default_rng(1)
+    X, Y = rng.normal(size=(7, 4)), rng.normal(size=(7, 2))
+    net = Network(
+        [4, 5, 3, 2],
+        [activation, "tanh"],
+        "identity",
+        np.float64,
+        parametrization=parametrization,
+        parametric_activation=True,
+    )
+    _away_from_kinks(net, X, rng, INITIALIZERS["xavier_normal"])
+    net.params[net.groups["activations"]] = rng.uniform(0.3, 1.7, 8)
+    error = _finite_difference_error(net, X, Y, LOSSES["squared_error"], alpha=0.2)
+    assert error < 1e-6
+
+
+def test_parametric_units_mix_the_activation_with_the_identity():
+    net = Network(
+        [2, 3, 1], ["relu"], "identity", np.float64, parametric_activation=True
+    )
+    assert net.groups["activations"] == slice(13, 16) and net.n_params == 16
+    assert net.activation_params[0].tolist() == [1.0, 1.0, 1.0]  # g = f at first
+    net.weights[0][...] = [[1.0, -1.0, 2.0], [0.0, 0.0, 0.0]]
+    net.weights[1][...] = 1.0
+    net.activation_params[0][...] = [1.0, 0.5, 0.0]
+    # z = (2, -2, 4): relu, half way to linear, linear
+    expected = 2.0 + (-2.0 + 0.5 * 2.0) + 4.0
+    assert net.predict(np.array([[2.0, 0.0]]))[0, 0] == expected
+    assert net.forward(np.array([[2.0, 0.0]]), Workspace(net, 1, [0.0]))[0, 0] == (
+        expected
+    )
+
+
+def _parametric(**params):
+    return _clf(parametric_activation=True, learning_rate_init=0.05, **params)
+
+
+@pytest.mark.parametrize("activation", sorted(HIDDEN_ACTIVATIONS))
+def test_onnx_export_matches_predict_proba_with_parametric_activations(activation):
+    ort = pytest.importorskip("onnxruntime")
+    from sknn import to_onnx
+
+    clf = _parametric(activation=activation).fit(X_IRIS, Y_IRIS)
+    trained = np.concatenate(clf.activation_params_)
+    assert activation == "identity" or not np.all(trained == 1)  # they learned
+    session = ort.InferenceSession(
+        to_onnx(clf).SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    _, probabilities = session.run(None, {"X": X_IRIS.astype(np.float32)})
+    np.testing.assert_allclose(probabilities, clf.predict_proba(X_IRIS), atol=1e-5)
+
+
+def test_parametric_activations_are_published_and_predict_uses_them():
+    clf = _parametric(dtype="float64").fit(X_IRIS, Y_IRIS)
+    assert [a.shape for a in clf.activation_params_] == [(6,), (5,)]
+    assert _clf().fit(X_IRIS, Y_IRIS).activation_params_ is None
+    A = X_IRIS
+    for W, b, a in zip(clf.coefs_, clf.intercepts_, clf.activation_params_):
+        Z = A @ W + b
+        A = Z + a * (np.maximum(Z, 0) - Z)
+    logits = A @ clf.coefs_[-1] + clf.intercepts_[-1]
+    expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(clf.predict_proba(X_IRIS), expected, rtol=1e-10)
+    for dtype in (np.float32, np.float64):  # PredictionLayers in both precisions
+        np.testing.assert_allclose(
+            clf.predict_proba(X_IRIS.astype(dtype)), expected, rtol=1e-4
+        )
+    clf.activation_params_ = [np.zeros(6), np.zeros(5)]  # linear units now
+    linear = X_IRIS @ clf.coefs_[0] + clf.intercepts_[0]
+    linear = (linear @ clf.coefs_[1] + clf.intercepts_[1]) @ clf.coefs_[2]
+    logits = linear + clf.intercepts_[2]
+    np.testing.assert_allclose(
+        clf.predict_proba(X_IRIS),
+        np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True),
+        rtol=1e-10,
+    )
+
+
+def test_an_activation_factor_of_zero_freezes_the_activation_params():
+    frozen = _parametric(lr_factors={"activations": 0.0}).fit(X_IRIS, Y_IRIS)
+    assert all(np.all(a == 1) for a in frozen.activation_params_)
+
+
+def _skops_round_trip(estimator):
+    sio = pytest.importorskip("skops.io")
+    data = sio.dumps(estimator)
+    return sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+
+
+@pytest.mark.parametrize("route", ["pickle", "skops"])
+def test_saved_models_carry_parametric_activations_and_ntk(route):
+    import pickle
+
+    clf = _parametric(parametrization="ntk").fit(X_IRIS, Y_IRIS)
+    if route == "pickle":
+        loaded = pickle.loads(pickle.dumps(clf))
+    else:
+        loaded = _skops_round_trip(clf)
+    for a, b in zip(loaded.activation_params_, clf.activation_params_, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(
+        loaded.predict_proba(X_IRIS), clf.predict_proba(X_IRIS)
+    )
+    clf.partial_fit(X_IRIS, Y_IRIS)  # and resume exactly
+    loaded.partial_fit(X_IRIS, Y_IRIS)
+    for a, b in zip(
+        loaded.coefs_ + loaded.activation_params_, clf.coefs_ + clf.activation_params_
+    ):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("parametrization", ["standard", "ntk"])
+def test_parametric_fit_interrupted_then_resumed_is_bit_identical(
+    parametrization, monkeypatch
+):
+    params = dict(max_iter=6, n_iter_no_change=100, batch_size=30, dropout=0.2)
+    params.update(parametrization=parametrization, lr_factors={"activations": 3.0})
+    expected = _parametric(**params).fit(X_IRIS, Y_IRIS)
+    interrupt_in_epoch_4 = raise_at_batch(3 * 5 + 2, KeyboardInterrupt)  # 5 an epoch
+    monkeypatch.setattr(Network, "loss_and_gradient", interrupt_in_epoch_4)
+    with pytest.warns(UserWarning, match="interrupted"):
+        resumed = _parametric(**params).fit(X_IRIS, Y_IRIS)
+    monkeypatch.undo()
+    for _ in range(3):
+        resumed.partial_fit(X_IRIS, Y_IRIS)
+    got = resumed.coefs_ + resumed.intercepts_ + resumed.activation_params_
+    want = expected.coefs_ + expected.intercepts_ + expected.activation_params_
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_parametric_activations_with_lbfgs_and_early_stopping():
+    clf = _parametric(solver="lbfgs", max_iter=50).fit(X_IRIS, Y_IRIS)
+    assert clf.score(X_IRIS, Y_IRIS) > 0.9
+    stopped = _parametric(early_stopping=True, max_iter=30).fit(X_IRIS, Y_IRIS)
+    assert stopped.best_validation_score_ is not None
+
+
+def test_resume_refuses_a_changed_parametric_activation():
+    clf = _parametric().fit(X_IRIS, Y_IRIS)
+    clf.set_params(parametric_activation=False, warm_start=True)
+    with pytest.raises(ValueError, match="parametric_activation changed"):
+        clf.fit(X_IRIS, Y_IRIS)
+    with pytest.raises(ValueError, match="parametric_activation changed"):
+        clf.partial_fit(X_IRIS, Y_IRIS)
+    clf.set_params(warm_start=False).fit(X_IRIS, Y_IRIS)  # a new fit may
+    assert clf.activation_params_ is None
