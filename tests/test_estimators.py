@@ -44,6 +44,9 @@ def test_same_parameters_and_defaults_as_scikit_learn():
             "dtype",
             "max_grad_norm",
             "lr_schedule",
+            "lr_factors",
+            "parametrization",
+            "parametric_activation",
         }
 
 
