@@ -39,6 +39,7 @@ from .core.initializers import INITIALIZERS
 from .core.losses import LOSSES
 from .core.network import Network, PredictionLayers, predict
 from .core.optimizers import OPTIMIZERS
+from .core.parametrization import PARAMETRIZATIONS, ntk_normal
 from .core.schedules import DECAY_SCHEDULES, SCHEDULES
 
 # Rows per chunk at predict time: bounds its memory whatever the number of rows.
@@ -63,6 +64,8 @@ class _Architecture:
     hidden_activations: tuple
     loss: str
     dtype: str  # a name, not a numpy.dtype: skops trusts plain values only
+    parametrization: str = "standard"
+    parametric_activation: bool = False
 
     @property
     def output_activation(self):
@@ -129,6 +132,9 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         "lr_warmup": [Interval(Real, 0, 1, closed="left")],
         "dropout_schedule": [StrOptions(set(DECAY_SCHEDULES)), None],
         "weight_decay_schedule": [StrOptions(set(DECAY_SCHEDULES)), None],
+        "lr_factors": [dict, None],
+        "parametrization": [StrOptions(set(PARAMETRIZATIONS))],
+        "parametric_activation": ["boolean"],
     }
 
     # ---------------------------------------------------------------- fitting
@@ -180,6 +186,8 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             tuple(str(name) for name in activations),
             self._loss_name(data.encoder),
             self._compute_dtype.name,
+            self.parametrization,
+            bool(self.parametric_activation),
         )
 
     def _hidden_layer_sizes(self):
@@ -224,12 +232,20 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 f"({list(before.layer_units)} -> {list(architecture.layer_units)}); "
                 "set warm_start=False to start over."
             )
+        if before.parametric_activation != architecture.parametric_activation:
+            raise ValueError(
+                "parametric_activation changed since the last fit "
+                f"({before.parametric_activation} -> "
+                f"{architecture.parametric_activation}), which changes the "
+                "network's parameters; set warm_start=False to start over."
+            )
         if not incremental:
             return  # a warm start begins a new optimizer state: all else may change
         changed = {
             "solver": (self._session.solver, self.solver),
             "dtype": (before.dtype, architecture.dtype),
             "loss": (before.loss, architecture.loss),
+            "parametrization": (before.parametrization, architecture.parametrization),
         }
         for name, (old, new) in changed.items():
             if old != new:
@@ -273,6 +289,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             dropout_schedule=self.dropout_schedule,
             weight_decay_schedule=self.weight_decay_schedule,
             horizon=self.max_iter,
+            lr_factors=self.lr_factors,
         )
 
     def _schedule(self):
@@ -302,6 +319,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             "lr_warmup": self.lr_warmup or None,
             "dropout_schedule": self.dropout_schedule,
             "weight_decay_schedule": self.weight_decay_schedule,
+            "lr_factors": self.lr_factors or None,
         }
         for name, value in ignored.items():
             if value is not None:
@@ -330,9 +348,16 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             architecture.hidden_activations,
             architecture.output_activation,
             architecture.dtype,
+            parametrization=architecture.parametrization,
+            parametric_activation=architecture.parametric_activation,
         )
         if resuming:
-            network.set_layers(self.coefs_, self.intercepts_)
+            trained = vars(self).get("_trained_weights")
+            network.set_layers(
+                self.coefs_, self.intercepts_, trained, self._activation_params()
+            )
+        elif architecture.parametrization == "ntk" and self.weight_init == "auto":
+            session.initialize(network, ntk_normal)  # RealMLP's N(0, 1) weights
         else:
             session.initialize(network, INITIALIZERS[self.weight_init])
         return network
@@ -396,12 +421,15 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     def _network_attributes(self, network, encoder, features):
         """The attributes a model that stopped training now would have."""
         attributes = dict(
-            coefs_=[W.copy() for W in network.weights],
+            coefs_=[W.copy() for W in network.effective_weights()],
             intercepts_=[b.copy() for b in network.biases],
             n_layers_=network.n_layers + 1,
             n_outputs_=network.layer_sizes[-1],
             out_activation_=network.output_activation.name,
             hidden_activations_=[a.name for a in network.hidden_activations],
+            activation_params_=[a.copy() for a in network.activation_params]
+            if network.parametric is not None
+            else None,
             **{name: value for name, value in features.items() if value is not None},
         )
         attributes.update(self._encoder_attributes(encoder))
@@ -428,9 +456,15 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             best_loss_=None if early_stopping else min(loss_curve, default=loss),
             _architecture_=architecture,
             _session=session,
+            # under NTK, what coefs_ were made from, for an exact resume
+            _trained_weights=None
+            if network.scales is None
+            else [W.copy() for W in network.weights],
         )
         attributes[_PREDICTION_LAYERS] = PredictionLayers(
-            attributes["coefs_"], attributes["intercepts_"]
+            attributes["coefs_"],
+            attributes["intercepts_"],
+            attributes["activation_params_"],
         )
         for name, value in attributes.items():
             setattr(self, name, value)
@@ -446,7 +480,9 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             setattr(
                 self,
                 _PREDICTION_LAYERS,
-                PredictionLayers(self.coefs_, self.intercepts_),
+                PredictionLayers(
+                    self.coefs_, self.intercepts_, self._activation_params()
+                ),
             )
 
     # ------------------------------------------------------------- prediction
@@ -470,11 +506,12 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             )
             if sp.issparse(checked):
                 checked = checked.tocsr()
+        activation_params = self._activation_params()
         if layers is None:  # coefs_ set by hand, not by a fit: predict converts
             weights, biases = self.coefs_, self.intercepts_
         else:
-            weights, biases = layers.layers(
-                checked.dtype, self.coefs_, self.intercepts_
+            weights, biases, activation_params = layers.layers(
+                checked.dtype, self.coefs_, self.intercepts_, activation_params
             )
         widest = max(max(W.shape[1] for W in weights), checked.shape[1])
         return predict(
@@ -484,7 +521,12 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             self.hidden_activations_,
             self.out_activation_,
             max(1, _PREDICT_CHUNK_ELEMENTS // widest),
+            activation_params=activation_params or None,
         )
+
+    def _activation_params(self):
+        # None when the activations are not parametric, or the model predates them
+        return vars(self).get("activation_params_")
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

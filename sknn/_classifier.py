@@ -118,6 +118,9 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         lr_warmup=0.0,
         dropout_schedule=None,
         weight_decay_schedule=None,
+        lr_factors=None,
+        parametrization="standard",
+        parametric_activation=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -151,6 +154,9 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         self.lr_warmup = lr_warmup
         self.dropout_schedule = dropout_schedule
         self.weight_decay_schedule = weight_decay_schedule
+        self.lr_factors = lr_factors
+        self.parametrization = parametrization
+        self.parametric_activation = parametric_activation
 
     # -------------------------------------------------------- target encoding
     def _validate_input(self, X, y, reset):

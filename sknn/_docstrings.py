@@ -101,7 +101,9 @@ _SHARED_DOC = """
 
     weight_init : {'auto', 'xavier_uniform', 'xavier_normal', 'he_normal', \
 'he_uniform'}, default='auto'
-        Initial weights. 'auto' is scikit-learn's Glorot-uniform scheme.
+        Initial weights. 'auto' is scikit-learn's Glorot-uniform scheme, or
+        with ``parametrization='ntk'`` RealMLP's: trained weights from N(0, 1)
+        and zero biases. The others draw the effective weights (``coefs_``).
 
     dtype : {'float32', 'float64'}, default='float32'
         Precision of the parameters and of training. Predictions are computed
@@ -145,6 +147,33 @@ _SHARED_DOC = """
     weight_decay_schedule : {'flat_cos'}, default=None
         Per-step factor of ``alpha`` (the L2 penalty, or AdamW's decay), as
         ``dropout_schedule`` is of the dropout rates. Stochastic solvers only.
+    lr_factors : dict, default=None
+        Learning-rate factors per group of parameters, ``{group: factor}``:
+        each step of a group's parameters is multiplied by its factor (0
+        freezes the group). The groups are 'weights' and 'biases', and
+        'activations' with ``parametric_activation=True``. RealMLP
+        (Holzmüller et al., "Better by Default: Strong Pre-Tuned MLPs and
+        Boosted Trees on Tabular Data", NeurIPS 2024) trains its biases with
+        a factor of 0.1. Stochastic solvers only.
+
+    parametrization : {'standard', 'ntk'}, default='standard'
+        'ntk' is the neural tangent kernel parametrization (Jacot et al.,
+        NeurIPS 2018), as in RealMLP: a layer computes
+        ``Z = A W / sqrt(fan_in) + b`` with trained weights ``W`` of order 1,
+        so a step size means the same for every layer width. ``coefs_`` holds
+        the effective weights ``W / sqrt(fan_in)``, which predict and export
+        use as for 'standard'. ``alpha`` penalises (or, with 'adamw', decays)
+        the trained weights ``W``, as RealMLP's weight decay does: on
+        ``coefs_`` that is ``fan_in`` times stronger. ``partial_fit`` cannot
+        change it; a warm start can (it starts from the same ``coefs_``).
+
+    parametric_activation : bool, default=False
+        Give each hidden unit ``j`` a trained weight ``a_j``, starting at 1,
+        and compute ``z + a_j (f(z) - z)`` for the layer's activation ``f``:
+        each unit learns how far from linear to be (RealMLP's parametric
+        activations). The weights are ``activation_params_``, neither
+        penalised by ``alpha`` nor decayed; their group in ``lr_factors`` is
+        'activations'. It cannot change on a warm start or ``partial_fit``.
 """
 
 _SHARED_ATTRIBUTES = """
@@ -201,4 +230,8 @@ _SHARED_ATTRIBUTES = """
         The activation of each hidden layer, as resolved at fit: prediction
         and export read it, so ``set_params(activation=...)`` after fit
         changes nothing until the next fit.
+
+    activation_params_ : list of ndarray of shape (n_units,) or None
+        With ``parametric_activation=True``, the trained ``a_j`` of each hidden
+        layer's units, which prediction and export use; None otherwise.
 """

@@ -172,15 +172,27 @@ def _write_network(graph, estimator, hidden_names, output_name):
     # each activation writes its own formula (Activation.graph)
     activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_names]
     activations.append(OUTPUT_ACTIVATIONS[output_name])
-    for W, b, activation in zip(
-        estimator.coefs_, estimator.intercepts_, activations, strict=True
+    # parametric activations (activation_params_): one array per hidden layer
+    params = getattr(estimator, "activation_params_", None)
+    mixing = [*(params or [None] * len(hidden_names)), None]  # none for the output
+    for W, b, activation, a in zip(
+        estimator.coefs_, estimator.intercepts_, activations, mixing, strict=True
     ):
         # the graph computes in float32, whatever precision the model trained in
         weights = graph.constant("coef", np.asarray(W, dtype=np.float32))
         bias = graph.constant("intercept", np.asarray(b, dtype=np.float32))
         Z = graph.op("Add", [graph.op("MatMul", [A, weights]), bias])
         A = activation.graph(graph, Z)
+        if a is not None:
+            A = _parametric_graph(graph, Z, A, a)
     return A
+
+
+def _parametric_graph(graph, Z, F, a):
+    """``z + a (f(z) - z)`` around the activation's own graph ``F = f(z)``."""
+    weights = graph.constant("activation_param", np.asarray(a, dtype=np.float32))
+    mixed = graph.op("Mul", [graph.op("Sub", [F, Z]), weights])
+    return graph.op("Add", [Z, mixed])
 
 
 def _above_half(graph, probabilities, output=None):

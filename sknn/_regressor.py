@@ -115,6 +115,9 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         dropout_schedule=None,
         weight_decay_schedule=None,
         normalize_y=False,
+        lr_factors=None,
+        parametrization="standard",
+        parametric_activation=False,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -149,6 +152,9 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.dropout_schedule = dropout_schedule
         self.weight_decay_schedule = weight_decay_schedule
         self.normalize_y = normalize_y
+        self.lr_factors = lr_factors
+        self.parametrization = parametrization
+        self.parametric_activation = parametric_activation
 
     def _validate_input(self, X, y, reset):
         X, y, features = validate_training_data(

@@ -48,6 +48,9 @@ def test_same_parameters_and_defaults_as_scikit_learn():
             "dropout_schedule",
             "weight_decay_schedule",
             "normalize_y",
+            "lr_factors",
+            "parametrization",
+            "parametric_activation",
         }
 
 

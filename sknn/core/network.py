@@ -12,6 +12,15 @@ Backpropagation, for a loss L averaged with sample weights ``s`` (sum ``S``):
     dL/dW_i   = A_{i-1}^T delta_i + (alpha / S) W_i
     dL/db_i   = sum over rows of delta_i
     delta_i-1 = (delta_i W_i^T) * f'_{i-1}(Z_{i-1})
+
+Under the NTK parametrization (:mod:`sknn.core.parametrization`) a layer
+computes ``Z_i = s_i A_{i-1} W_i + b_i``, ``s_i = 1 / sqrt(fan_in)``: the
+forward pass scales ``A W`` once, and the backward pass scales ``delta_i`` once
+(after the bias gradient, which the factor does not touch), which then serves
+both ``dL/dW_i = s_i A^T delta_i`` and ``delta_i-1``.
+
+With parametric activations (:mod:`sknn.core.parametric`) each hidden unit
+has a weight ``a_j`` of its own, stored after the biases.
 """
 
 from itertools import pairwise
@@ -19,6 +28,8 @@ from itertools import pairwise
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .parametric import ParametricActivation, hidden_unit_views
+from .parametrization import effective_weight, layer_scales, trained_weight
 
 
 def _sparse_matmul(A, B, out):
@@ -45,6 +56,11 @@ class Network:
         A name from ``OUTPUT_ACTIVATIONS``.
     dtype : numpy dtype
         Precision of the parameters and of the training computations.
+    parametrization : {"standard", "ntk"}, default="standard"
+        "ntk": layer ``i`` multiplies by ``weights[i] / sqrt(fan_in)``.
+    parametric_activation : bool, default=False
+        Give each hidden unit a trained ``a_j`` (starting at 1) and compute
+        ``z + a_j (f(z) - z)``; the ``a`` are ``activation_params``.
 
     Examples
     --------
@@ -54,6 +70,8 @@ class Network:
     >>> network = Network([3, 4, 2], ["relu"], "softmax", dtype=np.float64)
     >>> network.n_params  # 3 x 4 + 4 x 2 weights, then 4 + 2 biases
     26
+    >>> network.groups["biases"]  # the regions of params, by name
+    slice(20, 26, None)
     >>> [W.shape for W in network.weights]
     [(3, 4), (4, 2)]
     >>> network.initialize(np.random.default_rng(0), INITIALIZERS["auto"])
@@ -62,7 +80,16 @@ class Network:
     ((5, 2), True)
     """
 
-    def __init__(self, layer_sizes, hidden_activations, output_activation, dtype):
+    def __init__(
+        self,
+        layer_sizes,
+        hidden_activations,
+        output_activation,
+        dtype,
+        *,
+        parametrization="standard",
+        parametric_activation=False,
+    ):
         if len(hidden_activations) != len(layer_sizes) - 2:
             raise ValueError("Expected one hidden activation per hidden layer.")
         self.layer_sizes = list(layer_sizes)
@@ -74,9 +101,30 @@ class Network:
         self.shapes = list(pairwise(self.layer_sizes))
         self.n_layers = len(self.shapes)  # weight layers: hidden layers + 1
         self.n_weights = sum(fan_in * fan_out for fan_in, fan_out in self.shapes)
-        self.n_params = self.n_weights + sum(self.layer_sizes[1:])
+        n_biases = sum(self.layer_sizes[1:])
+        # each named region of ``params``: what per-group settings (lr_factors) name
+        self.groups = {
+            "weights": slice(0, self.n_weights),
+            "biases": slice(self.n_weights, self.n_weights + n_biases),
+        }
+        self.n_params = self.n_weights + n_biases
+        if parametric_activation:
+            n_units = sum(self.layer_sizes[1:-1])
+            self.groups["activations"] = slice(self.n_params, self.n_params + n_units)
+            self.n_params += n_units
+        # each layer's 1 / sqrt(fan_in) under NTK; None: standard, no extra pass
+        self.scales = layer_scales(parametrization, self.shapes)
         self.params = np.zeros(self.n_params, dtype=self.dtype)
         self.weights, self.biases = self.layer_views(self.params)
+        self.activation_params = self.activation_views(self.params)
+        self.parametric = None  # or one ParametricActivation per hidden layer
+        if parametric_activation:
+            for a in self.activation_params:
+                a[...] = 1.0  # g = f at the start
+            self.parametric = [
+                ParametricActivation(act, a)
+                for act, a in zip(self.hidden_activations, self.activation_params)
+            ]
 
     def layer_views(self, flat):
         """Per-layer ``(weights, biases)`` views into a vector shaped as ``params``."""
@@ -91,6 +139,13 @@ class Network:
             start += fan_out
         return weights, biases
 
+    def activation_views(self, flat):
+        """Per-hidden-layer views of the "activations" group; [] without one."""
+        group = self.groups.get("activations")
+        if group is None:
+            return []
+        return hidden_unit_views(flat, group.start, self.layer_sizes[1:-1])
+
     def initialize(self, rng, initializer):
         """Draw every layer's weights and biases, layer by layer, from ``rng``."""
         names = [act.name for act in self.hidden_activations]
@@ -98,6 +153,10 @@ class Network:
         names.append(names[-1] if names else "identity")
         for W, b, name in zip(self.weights, self.biases, names):
             W[...], b[...] = initializer(rng, W.shape[0], W.shape[1], name)
+        if self.scales is not None:
+            # an initializer draws effective weights W s: keep the trained W
+            for W, s in zip(self.weights, self.scales):
+                W /= s
 
     def is_finite(self):
         """Whether every parameter is finite (no NaN, no infinity)."""
@@ -107,20 +166,39 @@ class Network:
         """Output activations for ``X`` (its rows ``rows`` when given), float64."""
         return predict(
             X,
-            self.weights,
+            self.effective_weights(),
             self.biases,
             [a.name for a in self.hidden_activations],
             self.output_activation.name,
             chunk_rows,
             rows,
+            activation_params=self.activation_params or None,
         )
 
-    def set_layers(self, weights, biases):
-        """Copy per-layer arrays (e.g. a fitted model's) into ``params``."""
+    def effective_weights(self):
+        """What each layer multiplies by: ``weights`` themselves, or under NTK
+        new arrays ``weights[i] / sqrt(fan_in)``."""
+        if self.scales is None:
+            return self.weights
+        return [effective_weight(W, s) for W, s in zip(self.weights, self.scales)]
+
+    def set_layers(self, weights, biases, trained=None, activation_params=()):
+        """Copy per-layer arrays (e.g. a fitted model's) into ``params``.
+
+        ``weights`` are effective weights (:meth:`effective_weights`); under NTK,
+        ``trained`` may give the trained weights they were published from
+        (:func:`~sknn.core.parametrization.trained_weight`).
+        """
         for view, value in zip(
-            self.weights + self.biases, list(weights) + list(biases)
+            self.weights + self.biases + self.activation_params,
+            list(weights) + list(biases) + list(activation_params or ()),
         ):
             view[...] = value
+        if self.scales is None:
+            return
+        previous = list(trained) if trained is not None else [None] * self.n_layers
+        for W, s, before in zip(self.weights, self.scales, previous):
+            W[...] = trained_weight(W, s, before)
 
     def forward(self, X, ws, rng=None):
         """Training forward pass over the first ``X.shape[0]`` rows of workspace ``ws``.
@@ -133,11 +211,16 @@ class Network:
         matmul = _matmul_for(X)
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
             Z = matmul(layer_input, W, out=ws.Z[i][:n])
+            if self.scales is not None:
+                Z *= self.scales[i]
             Z += b
             matmul = np.dot
             if i == self.n_layers - 1:
                 return self.output_activation.forward(Z, out=Z)
-            A = self.hidden_activations[i].forward(Z, out=ws.A[i][:n])
+            if self.parametric is None:
+                A = self.hidden_activations[i].forward(Z, out=ws.A[i][:n])
+            else:
+                A = self.parametric[i].forward_keeping(Z, ws.F[i][:n], ws.A[i][:n])
             if ws.dropout[i] > 0:
                 mask = ws.draw_mask(i, n, rng)
                 layer_input = np.multiply(A, mask, out=ws.dropped[i][:n])
@@ -149,20 +232,34 @@ class Network:
         n = X.shape[0]
         ones = ws.ones[:n]
         for i in range(self.n_layers - 1, -1, -1):
+            np.dot(ones, delta, out=ws.grad_biases[i])
+            if self.scales is not None:
+                delta *= self.scales[i]  # d(s A W)/d(A W) = s, for both products
             if i == 0:
                 matmul = _matmul_for(X)
                 matmul(X.T, delta, out=ws.grad_weights[0])
-                np.dot(ones, delta, out=ws.grad_biases[0])
                 break
             np.dot(ws.layer_output(i - 1, n).T, delta, out=ws.grad_weights[i])
-            np.dot(ones, delta, out=ws.grad_biases[i])
             previous = np.dot(delta, self.weights[i].T, out=ws.deltas[i - 1][:n])
             if ws.dropout[i - 1] > 0:
                 previous *= ws.masks[i - 1][:n]
-            self.hidden_activations[i - 1].backward(
-                ws.Z[i - 1][:n], ws.A[i - 1][:n], previous
-            )
+            if self.parametric is None:
+                self.hidden_activations[i - 1].backward(
+                    ws.Z[i - 1][:n], ws.A[i - 1][:n], previous
+                )
+            else:
+                self._parametric_backward(i - 1, ws, previous, n)
             delta = previous
+
+    def _parametric_backward(self, i, ws, dG, n):
+        self.parametric[i].backward(
+            ws.Z[i][:n],
+            ws.F[i][:n],
+            dG,
+            ws.grad_activations[i],
+            ws.scratch[i][:n],
+            ws.ones[:n],
+        )
 
     def loss_and_gradient(self, X, Y, sample_weight, ws, loss, alpha=0.0, rng=None):
         """Loss of a batch, L2 penalty included; leaves its gradient in ``ws.grad``.
@@ -219,10 +316,14 @@ class Workspace:
         widths = network.layer_sizes[1:]
         self.dropout = list(dropout) + [0.0]
         self.Z = [np.empty((batch_size, w), dtype) for w in widths]
+        parametric = network.parametric is not None
         self.A = [
-            np.empty_like(Z) if act.needs_input else Z
+            np.empty_like(Z) if act.needs_input or parametric else Z
             for Z, act in zip(self.Z, network.hidden_activations)
         ]
+        # parametric activations keep f(Z) and a scratch buffer per hidden layer
+        self.F = [np.empty_like(A) for A in self.A] if parametric else None
+        self.scratch = [np.empty_like(A) for A in self.A] if parametric else None
         self.deltas = [np.empty((batch_size, w), dtype) for w in widths]
         self.masks = [
             np.empty((batch_size, w), dtype) if r > 0 else None
@@ -231,6 +332,7 @@ class Workspace:
         self.dropped = [np.empty_like(m) if m is not None else None for m in self.masks]
         self.grad = np.zeros(network.n_params, dtype)
         self.grad_weights, self.grad_biases = network.layer_views(self.grad)
+        self.grad_activations = network.activation_views(self.grad)
         self.penalty_gradient = np.empty(network.n_weights, dtype)
         # delta summed over rows is ones @ delta: a BLAS product, faster than a sum
         self.ones = np.ones(batch_size, dtype)
@@ -305,6 +407,8 @@ class PredictionLayers:
     ----------
     weights, biases : list of ndarray
         Per-layer weight matrices and bias vectors, as a fit publishes them.
+    activation_params : list of ndarray, default=()
+        Per-hidden-layer parameters of parametric activations, if any.
 
     Examples
     --------
@@ -318,34 +422,43 @@ class PredictionLayers:
     True
     """
 
-    def __init__(self, weights, biases):
-        self._sources = (*weights, *biases)
+    def __init__(self, weights, biases, activation_params=()):
+        groups = (weights, biases, activation_params or ())
+        self._sources = [a for group in groups for a in group]
         self._by_dtype = {
-            dtype: (
-                [np.asarray(W, dtype=dtype) for W in weights],
-                [np.asarray(b, dtype=dtype) for b in biases],
-            )
+            dtype: _converted(groups, dtype)
             for dtype in (np.dtype(np.float32), np.dtype(np.float64))
         }
 
-    def layers(self, dtype, weights, biases):
-        """``(weights, biases)`` in ``dtype``; converted now if they are not the
-        arrays these layers were made from."""
+    def layers(self, dtype, weights, biases, activation_params=()):
+        """``(weights, biases, activation_params)`` in ``dtype``; converted now
+        if they are not the arrays these layers were made from."""
+        groups = (weights, biases, activation_params or ())
+        given = [a for group in groups for a in group]
         sources = self._sources
-        if len(weights) + len(biases) == len(sources) and all(
-            a is b for a, b in zip(sources, [*weights, *biases])
-        ):
+        if len(given) == len(sources) and all(a is b for a, b in zip(sources, given)):
             return self._by_dtype[dtype]
-        return (
-            [np.asarray(W, dtype=dtype) for W in weights],
-            [np.asarray(b, dtype=dtype) for b in biases],
-        )
+        return _converted(groups, dtype)
+
+
+def _converted(groups, dtype):
+    return tuple([np.asarray(a, dtype=dtype) for a in group] for group in groups)
 
 
 def predict(
-    X, weights, biases, hidden_activations, output_activation, chunk_rows, rows=None
+    X,
+    weights,
+    biases,
+    hidden_activations,
+    output_activation,
+    chunk_rows,
+    rows=None,
+    activation_params=None,
 ):
     """Output activations for ``X``, ``chunk_rows`` rows at a time, as float64.
+
+    ``activation_params``, one array per hidden layer, makes the hidden
+    activations parametric (:class:`~sknn.core.parametric.ParametricActivation`).
 
     With ``rows`` (an index array), only those rows of ``X``, gathered a chunk at
     a time: held-out rows are scored without a copy of them all.
@@ -375,6 +488,11 @@ def predict(
     weights = [np.asarray(W, dtype=dtype) for W in weights]
     biases = [np.asarray(b, dtype=dtype) for b in biases]
     activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_activations]
+    if activation_params is not None:
+        activations = [
+            ParametricActivation(act, np.asarray(a, dtype=dtype))
+            for act, a in zip(activations, activation_params, strict=True)
+        ]
     activations.append(OUTPUT_ACTIVATIONS[output_activation])
     layers = list(zip(weights, biases, activations))
     n_samples = X.shape[0] if rows is None else len(rows)

@@ -17,6 +17,12 @@ Every optimizer declares
 
 So a new optimizer is one class and one entry in ``OPTIMIZERS``.
 
+``lr_factors``, when set (a vector laid out as ``params``, see
+:func:`lr_factor_vector`), multiplies each parameter's step: a group of
+parameters (the biases, say) then trains at its own rate, as RealMLP's
+per-group learning-rate factors (Holzmüller et al., NeurIPS 2024). Left at
+None, it costs nothing.
+
 BLAS's one-pass ``y += a x`` (``axpy``) would save a few passes, but SciPy's
 wheels bundle their own OpenBLAS, whose thread pool then fights NumPy's for the
 cores: with two threads, fits ran 10-100x slower. Every product and update of
@@ -24,6 +30,7 @@ the training step therefore goes through NumPy.
 """
 
 import math
+from numbers import Real
 
 import numpy as np
 
@@ -47,6 +54,7 @@ class Optimizer:
     hyperparameters = ()
     state = ("learning_rate",)
     decays_weights = False  # True: alpha is a decoupled decay, not an L2 loss term
+    lr_factors = None  # per-parameter step multipliers; None: all 1, at no cost
 
     def __init__(self, n_params, dtype, learning_rate, weights=slice(None)):
         self.learning_rate = learning_rate
@@ -74,6 +82,12 @@ class Optimizer:
 
     def step(self, params, grad):
         raise NotImplementedError
+
+    def _scale_step(self, step):
+        # step_k <- lr_factor_k step_k: each group moves at its own rate
+        if self.lr_factors is not None:
+            step *= self.lr_factors
+        return step
 
 
 class SGD(Optimizer):
@@ -105,6 +119,7 @@ class SGD(Optimizer):
     def step(self, params, grad):
         # v <- mu v - lr g
         lr_grad = np.multiply(grad, self.learning_rate, out=self._scratch)
+        self._scale_step(lr_grad)
         self.velocity *= self.momentum
         self.velocity -= lr_grad
         if self.nesterov:
@@ -195,7 +210,7 @@ class Adam(Optimizer):
         step += self.epsilon / root
         np.divide(m_sum, step, out=step)
         step *= lr_t * (1 - b1) / root
-        params -= step
+        params -= self._scale_step(step)
 
 
 class RMSProp(Adam):
@@ -259,8 +274,50 @@ class AdamW(Adam):
         self.weight_decay = weight_decay
 
     def step(self, params, grad):
-        params[self.weights] *= 1 - self.learning_rate * self.weight_decay
+        decay = self.learning_rate * self.weight_decay
+        if self.lr_factors is None:
+            params[self.weights] *= 1 - decay
+        else:  # the decay follows each weight's own rate: w <- w (1 - lr f_k wd)
+            params[self.weights] *= 1 - decay * self.lr_factors[self.weights]
         super().step(params, grad)
+
+
+def lr_factor_vector(groups, lr_factors, n_params, dtype):
+    """Per-parameter step multipliers from ``{group name: factor}``; None if none.
+
+    ``groups`` maps each group's name to its slice of ``params`` (see
+    :attr:`sknn.core.network.Network.groups`); parameters of groups not named
+    keep a factor of 1. A factor of 0 freezes its group.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.optimizers import lr_factor_vector
+    >>> groups = {"weights": slice(0, 3), "biases": slice(3, 4)}
+    >>> lr_factor_vector(groups, {"biases": 0.1}, 4, np.float64)
+    array([1. , 1. , 1. , 0.1])
+    >>> lr_factor_vector(groups, None, 4, np.float64) is None
+    True
+    """
+    if not lr_factors:
+        return None
+    unknown = sorted(str(name) for name in set(lr_factors) - set(groups))
+    if unknown:
+        raise ValueError(
+            f"lr_factors names unknown parameter group(s) {unknown}; this "
+            f"network's groups are {list(groups)}."
+        )
+    factors = np.ones(n_params, dtype=dtype)
+    for name, factor in lr_factors.items():
+        if isinstance(factor, bool) or not isinstance(factor, Real):
+            raise ValueError(f"lr_factors[{name!r}] must be a number, got {factor!r}.")
+        if not (math.isfinite(factor) and factor >= 0):
+            raise ValueError(
+                f"lr_factors[{name!r}] must be a finite number >= 0 (0 freezes "
+                f"the group), got {factor!r}."
+            )
+        factors[groups[name]] = factor
+    return factors
 
 
 OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSProp, "adam": Adam, "adamw": AdamW}

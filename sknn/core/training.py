@@ -24,7 +24,7 @@ from .checkpoint import Checkpoint, generator, same_random_state
 from .lbfgs import minimize_lbfgs
 from .losses import LOSSES
 from .network import Workspace
-from .optimizers import make_optimizer
+from .optimizers import lr_factor_vector, make_optimizer
 from .schedules import SCHEDULES, Timeline
 from .stopping import Plateau
 
@@ -52,6 +52,8 @@ class Settings:
     ``lr_warmup``, ``dropout_schedule`` and ``weight_decay_schedule`` are the
     per-step schedules (:class:`~sknn.core.schedules.Timeline`), run over
     ``horizon`` epochs (None: the call's ``max_epochs``).
+    ``lr_factors`` maps names of ``Network.groups`` to step multipliers
+    (:func:`~sknn.core.optimizers.lr_factor_vector`).
 
     Examples
     --------
@@ -87,6 +89,7 @@ class Settings:
     dropout_schedule: str | None = None
     weight_decay_schedule: str | None = None
     horizon: int | None = None
+    lr_factors: dict | None = None
 
 
 @dataclass
@@ -284,6 +287,9 @@ class Trainer:
             self.optimizer.configure(**solver_settings)
             if schedule != self.schedule:
                 self.optimizer.learning_rate = settings.learning_rate_init
+        self.optimizer.lr_factors = lr_factor_vector(
+            network.groups, settings.lr_factors, network.n_params, network.dtype
+        )
         self.schedule = schedule
         timeline = Timeline(
             schedule,
