@@ -22,6 +22,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from . import _input_layers
 from ._callbacks import CallbackSupportMixin, epoch_tasks
 from ._fast_input import lean_prediction_input
 from ._input import (
@@ -63,6 +64,7 @@ class _Architecture:
     hidden_activations: tuple
     loss: str
     dtype: str  # a name, not a numpy.dtype: skops trusts plain values only
+    input_layers: _input_layers.InputSpec | None = None
 
     @property
     def output_activation(self):
@@ -126,6 +128,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         ],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "lr_schedule": [StrOptions(set(SCHEDULES)), None],
+        **_input_layers.CONSTRAINTS,
     }
 
     # ---------------------------------------------------------------- fitting
@@ -134,7 +137,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             raise ValueError("partial_fit does not support early_stopping=True.")
         resuming = hasattr(self, "_session") and (self.warm_start or incremental)
         data = self._fit_data(X, y, sample_weight, incremental, resuming, classes)
-        architecture = self._architecture(data)
+        architecture = self._architecture(data, resuming)
         if resuming:
             self._check_resumable(architecture, incremental)
         settings = self._settings(architecture, data.X.shape[0])
@@ -162,7 +165,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     def _compute_dtype(self):
         return np.dtype(self.dtype)
 
-    def _architecture(self, data):
+    def _architecture(self, data, resuming=False):
         hidden_sizes = self._hidden_layer_sizes()
         activations = self._per_layer("activation", self.activation, len(hidden_sizes))
         for name in activations:
@@ -171,12 +174,16 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                     f"Unknown activation {name!r}; choose from "
                     f"{sorted(HIDDEN_ACTIVATIONS)}."
                 )
-        layer_units = (data.X.shape[1], *hidden_sizes, data.Y.shape[1])
+        previous = self._architecture_.input_layers if resuming else None
+        inputs = _input_layers.resolve(self, data.X, previous)
+        width = data.X.shape[1] if inputs is None else inputs.width
+        layer_units = (width, *hidden_sizes, data.Y.shape[1])
         return _Architecture(
             layer_units,
             tuple(str(name) for name in activations),
             self._loss_name(data.encoder),
             self._compute_dtype.name,
+            inputs,
         )
 
     def _hidden_layer_sizes(self):
@@ -215,6 +222,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     def _check_resumable(self, architecture, incremental):
         """Refuse a resume whose network, or optimizer state, cannot carry over."""
         before = self._architecture_
+        _input_layers.check_resumable(before.input_layers, architecture.input_layers)
         if before.layer_units != architecture.layer_units:
             raise ValueError(
                 "The network's layers changed since the last fit "
@@ -308,9 +316,11 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             architecture.hidden_activations,
             architecture.output_activation,
             architecture.dtype,
+            _input_layers.make_layers(architecture.input_layers, self),
         )
         if resuming:
             network.set_layers(self.coefs_, self.intercepts_)
+            _input_layers.restore(self, network)
         else:
             session.initialize(network, INITIALIZERS[self.weight_init])
         return network
@@ -374,13 +384,14 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     def _network_attributes(self, network, encoder, features):
         """The attributes a model that stopped training now would have."""
         attributes = dict(
-            coefs_=[W.copy() for W in network.weights],
+            coefs_=[W.copy() for W in network.effective_weights()],
             intercepts_=[b.copy() for b in network.biases],
             n_layers_=network.n_layers + 1,
             n_outputs_=network.layer_sizes[-1],
             out_activation_=network.output_activation.name,
             hidden_activations_=[a.name for a in network.hidden_activations],
             **{name: value for name, value in features.items() if value is not None},
+            **_input_layers.attributes(network),
         )
         if encoder is not None:
             attributes.update(_label_binarizer=encoder, classes_=encoder.classes_)
@@ -392,7 +403,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         loss_curve = [record["loss"] for record in history]
         scores = [r["val_score"] for r in history if r["val_score"] is not None]
         early_stopping = self.early_stopping and self.solver != "lbfgs"
-        for name in data.features:
+        for name in (*data.features, *_input_layers.ATTRIBUTES):
             vars(self).pop(name, None)
         attributes = self._network_attributes(network, data.encoder, data.features)
         loss = result.loss if result.lbfgs is None else float(result.lbfgs.fun)
@@ -455,7 +466,10 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             weights, biases = layers.layers(
                 checked.dtype, self.coefs_, self.intercepts_
             )
-        widest = max(max(W.shape[1] for W in weights), checked.shape[1])
+        embedding = _input_layers.prediction_embedding(self)
+        widest = max(max(W.shape[1] for W in weights), weights[0].shape[0])
+        if embedding is not None:  # its cosines: k per embedded column
+            widest = max(widest, 2 * embedding["frequencies"].size)
         return predict(
             checked,
             weights,
@@ -463,6 +477,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             self.hidden_activations_,
             self.out_activation_,
             max(1, _PREDICT_CHUNK_ELEMENTS // widest),
+            embedding=embedding,
         )
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -78,6 +78,11 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         dtype="float32",
         max_grad_norm=None,
         lr_schedule=None,
+        feature_scaling=False,
+        numeric_embedding=None,
+        embedded_features="auto",
+        embedding_size=4,
+        embedding_frequency_scale=0.1,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -108,6 +113,11 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.dtype = dtype
         self.max_grad_norm = max_grad_norm
         self.lr_schedule = lr_schedule
+        self.feature_scaling = feature_scaling
+        self.numeric_embedding = numeric_embedding
+        self.embedded_features = embedded_features
+        self.embedding_size = embedding_size
+        self.embedding_frequency_scale = embedding_frequency_scale
 
     def _validate_input(self, X, y, reset):
         X, y, features = validate_training_data(

@@ -19,6 +19,7 @@ from itertools import pairwise
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .input_layers import embed
 
 
 def _sparse_matmul(A, B, out):
@@ -45,6 +46,13 @@ class Network:
         A name from ``OUTPUT_ACTIVATIONS``.
     dtype : numpy dtype
         Precision of the parameters and of the training computations.
+    inputs : InputLayers, default=None
+        Layers between X and the first dense layer (see
+        :mod:`sknn.core.input_layers`), whose ``width`` is ``layer_sizes[0]``.
+        Their parameters follow the biases in ``params``.
+
+    ``groups`` names the regions of ``params``: "weights", "biases", and
+    those of the input layers ("scale", "embedding").
 
     Examples
     --------
@@ -62,9 +70,13 @@ class Network:
     ((5, 2), True)
     """
 
-    def __init__(self, layer_sizes, hidden_activations, output_activation, dtype):
+    def __init__(
+        self, layer_sizes, hidden_activations, output_activation, dtype, inputs=None
+    ):
         if len(hidden_activations) != len(layer_sizes) - 2:
             raise ValueError("Expected one hidden activation per hidden layer.")
+        if inputs is not None and inputs.width != layer_sizes[0]:
+            raise ValueError("The input layers' width must be layer_sizes[0].")
         self.layer_sizes = list(layer_sizes)
         self.hidden_activations = [
             HIDDEN_ACTIVATIONS[name] for name in hidden_activations
@@ -75,8 +87,23 @@ class Network:
         self.n_layers = len(self.shapes)  # weight layers: hidden layers + 1
         self.n_weights = sum(fan_in * fan_out for fan_in, fan_out in self.shapes)
         self.n_params = self.n_weights + sum(self.layer_sizes[1:])
+        self.groups = {
+            "weights": slice(0, self.n_weights),
+            "biases": slice(self.n_weights, self.n_params),
+        }
+        self.inputs, self._inputs_start = inputs, self.n_params
+        if inputs is not None:
+            self.groups.update(inputs.groups(self.n_params))
+            self.n_params += inputs.n_params
         self.params = np.zeros(self.n_params, dtype=self.dtype)
         self.weights, self.biases = self.layer_views(self.params)
+        self.input_params = self.input_views(self.params)
+
+    def input_views(self, flat):
+        """The input layers' named views into a vector shaped as ``params``."""
+        if self.inputs is None:
+            return None
+        return self.inputs.views(flat[self._inputs_start :])
 
     def layer_views(self, flat):
         """Per-layer ``(weights, biases)`` views into a vector shaped as ``params``."""
@@ -98,6 +125,8 @@ class Network:
         names.append(names[-1] if names else "identity")
         for W, b, name in zip(self.weights, self.biases, names):
             W[...], b[...] = initializer(rng, W.shape[0], W.shape[1], name)
+        if self.inputs is not None:
+            self.inputs.initialize(rng, self.input_params)
 
     def is_finite(self):
         """Whether every parameter is finite (no NaN, no infinity)."""
@@ -107,13 +136,33 @@ class Network:
         """Output activations for ``X`` (its rows ``rows`` when given), float64."""
         return predict(
             X,
-            self.weights,
+            self.effective_weights(),
             self.biases,
             [a.name for a in self.hidden_activations],
             self.output_activation.name,
             chunk_rows,
             rows,
+            self.embedding_arrays(),
         )
+
+    def effective_weights(self):
+        """The weights as they act on each layer's input: the feature scale, if
+        any, folded into the first layer's (``s[:, None] * W_0``)."""
+        if self.inputs is None or self.inputs.scale is None:
+            return self.weights
+        first = self.inputs.scale.fold(self.input_params, self.weights[0])
+        return [first, *self.weights[1:]]
+
+    def embedding_arrays(self):
+        """The embedding's columns and parameters, as :func:`predict` takes
+        them; None without an embedding."""
+        if self.inputs is None or self.inputs.embedding is None:
+            return None
+        embedding = self.inputs.embedding
+        names = embedding.shapes
+        return {"columns": embedding.columns} | {
+            name: self.input_params[name] for name in names
+        }
 
     def set_layers(self, weights, biases):
         """Copy per-layer arrays (e.g. a fitted model's) into ``params``."""
@@ -129,9 +178,14 @@ class Network:
         prediction needs no rescaling. Returns the output activations.
         """
         n = X.shape[0]
-        layer_input = X
-        matmul = _matmul_for(X)
-        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
+        layer_input, weights = X, self.weights
+        if self.inputs is not None:
+            layer_input, first = self.inputs.forward(
+                X, weights[0], self.input_params, ws.inputs
+            )
+            weights = [first, *weights[1:]]
+        matmul = _matmul_for(layer_input)
+        for i, (W, b) in enumerate(zip(weights, self.biases)):
             Z = matmul(layer_input, W, out=ws.Z[i][:n])
             Z += b
             matmul = np.dot
@@ -151,7 +205,19 @@ class Network:
         for i in range(self.n_layers - 1, -1, -1):
             if i == 0:
                 matmul = _matmul_for(X)
-                matmul(X.T, delta, out=ws.grad_weights[0])
+                if self.inputs is None:
+                    matmul(X.T, delta, out=ws.grad_weights[0])
+                else:
+                    self.inputs.backward(
+                        X,
+                        delta,
+                        self.weights[0],
+                        self.input_params,
+                        ws.inputs,
+                        ws.input_grad,
+                        ws.grad_weights[0],
+                        matmul,
+                    )
                 np.dot(ones, delta, out=ws.grad_biases[0])
                 break
             np.dot(ws.layer_output(i - 1, n).T, delta, out=ws.grad_weights[i])
@@ -231,6 +297,10 @@ class Workspace:
         self.dropped = [np.empty_like(m) if m is not None else None for m in self.masks]
         self.grad = np.zeros(network.n_params, dtype)
         self.grad_weights, self.grad_biases = network.layer_views(self.grad)
+        self.input_grad = network.input_views(self.grad)
+        self.inputs = None
+        if network.inputs is not None:
+            self.inputs = network.inputs.buffers(batch_size, network.weights[0], dtype)
         self.penalty_gradient = np.empty(network.n_weights, dtype)
         # delta summed over rows is ones @ delta: a BLAS product, faster than a sum
         self.ones = np.ones(batch_size, dtype)
@@ -343,9 +413,19 @@ class PredictionLayers:
 
 
 def predict(
-    X, weights, biases, hidden_activations, output_activation, chunk_rows, rows=None
+    X,
+    weights,
+    biases,
+    hidden_activations,
+    output_activation,
+    chunk_rows,
+    rows=None,
+    embedding=None,
 ):
     """Output activations for ``X``, ``chunk_rows`` rows at a time, as float64.
+
+    With ``embedding`` (see :func:`~sknn.core.input_layers.embed`), the
+    first layer's input is ``X`` with the periodic features of its columns.
 
     With ``rows`` (an index array), only those rows of ``X``, gathered a chunk at
     a time: held-out rows are scored without a copy of them all.
@@ -377,6 +457,12 @@ def predict(
     activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_activations]
     activations.append(OUTPUT_ACTIVATIONS[output_activation])
     layers = list(zip(weights, biases, activations))
+    if embedding is not None:
+        embedding = {
+            name: np.asarray(value, dtype=dtype) if name != "columns" else value
+            for name, value in embedding.items()
+        }
+        layers.insert(0, embedding)
     n_samples = X.shape[0] if rows is None else len(rows)
     if rows is None and n_samples <= chunk_rows:
         # one chunk: its own output is the result, with no buffer to copy it to
@@ -390,6 +476,8 @@ def predict(
 
 
 def _forward_chunk(A, layers):
+    if isinstance(layers[0], dict):  # the embedding's arrays
+        A, layers = embed(A, layers[0]), layers[1:]
     for W, b, activation in layers:
         A = A @ W  # a new array: the caller's input is never written to
         A += b
