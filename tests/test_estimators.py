@@ -44,6 +44,11 @@ def test_same_parameters_and_defaults_as_scikit_learn():
             "dtype",
             "max_grad_norm",
             "lr_schedule",
+            "feature_scaling",
+            "numeric_embedding",
+            "embedded_features",
+            "embedding_size",
+            "embedding_frequency_scale",
         }
 
 

@@ -2,7 +2,8 @@
 
 Layer ``i`` computes ``Z_i = A_{i-1} W_i + b_i`` and ``A_i = f_i(Z_i)``, with
 ``A_{-1} = X``. All parameters live in one flat vector ``params`` (every
-weight matrix first, then every bias), and ``weights[i]`` / ``biases[i]`` are
+weight matrix first, then every bias, then those of the optional input layers
+of :mod:`sknn.core.input_layers`), and ``weights[i]`` / ``biases[i]`` are
 views into it; the gradient ``grad`` has the same layout. An optimizer step and
 the L2 penalty are then single calls over the whole vector, whatever the depth.
 
