@@ -22,6 +22,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from . import _input_layers
 from ._callbacks import CallbackSupportMixin, epoch_tasks
 from ._fast_input import lean_prediction_input
 from ._input import (
@@ -66,6 +67,7 @@ class _Architecture:
     dtype: str  # a name, not a numpy.dtype: skops trusts plain values only
     parametrization: str = "standard"
     parametric_activation: bool = False
+    input_layers: _input_layers.InputSpec | None = None
 
     @property
     def output_activation(self):
@@ -135,6 +137,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         "lr_factors": [dict, None],
         "parametrization": [StrOptions(set(PARAMETRIZATIONS))],
         "parametric_activation": ["boolean"],
+        **_input_layers.CONSTRAINTS,
     }
 
     # ---------------------------------------------------------------- fitting
@@ -143,7 +146,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             raise ValueError("partial_fit does not support early_stopping=True.")
         resuming = hasattr(self, "_session") and (self.warm_start or incremental)
         data = self._fit_data(X, y, sample_weight, incremental, resuming, classes)
-        architecture = self._architecture(data)
+        architecture = self._architecture(data, resuming)
         if resuming:
             self._check_resumable(architecture, incremental)
         settings = self._settings(architecture, data.X.shape[0])
@@ -171,7 +174,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     def _compute_dtype(self):
         return np.dtype(self.dtype)
 
-    def _architecture(self, data):
+    def _architecture(self, data, resuming=False):
         hidden_sizes = self._hidden_layer_sizes()
         activations = self._per_layer("activation", self.activation, len(hidden_sizes))
         for name in activations:
@@ -180,7 +183,10 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                     f"Unknown activation {name!r}; choose from "
                     f"{sorted(HIDDEN_ACTIVATIONS)}."
                 )
-        layer_units = (data.X.shape[1], *hidden_sizes, data.Y.shape[1])
+        previous = self._architecture_.input_layers if resuming else None
+        inputs = _input_layers.resolve(self, data.X, previous)
+        width = data.X.shape[1] if inputs is None else inputs.width
+        layer_units = (width, *hidden_sizes, data.Y.shape[1])
         return _Architecture(
             layer_units,
             tuple(str(name) for name in activations),
@@ -188,6 +194,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             self._compute_dtype.name,
             self.parametrization,
             bool(self.parametric_activation),
+            inputs,
         )
 
     def _hidden_layer_sizes(self):
@@ -226,6 +233,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     def _check_resumable(self, architecture, incremental):
         """Refuse a resume whose network, or optimizer state, cannot carry over."""
         before = self._architecture_
+        _input_layers.check_resumable(before.input_layers, architecture.input_layers)
         if before.layer_units != architecture.layer_units:
             raise ValueError(
                 "The network's layers changed since the last fit "
@@ -350,12 +358,14 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             architecture.dtype,
             parametrization=architecture.parametrization,
             parametric_activation=architecture.parametric_activation,
+            inputs=_input_layers.make_layers(architecture.input_layers, self),
         )
         if resuming:
             trained = vars(self).get("_trained_weights")
             network.set_layers(
                 self.coefs_, self.intercepts_, trained, self._activation_params()
             )
+            _input_layers.restore(self, network)
         elif architecture.parametrization == "ntk" and self.weight_init == "auto":
             session.initialize(network, ntk_normal)  # RealMLP's N(0, 1) weights
         else:
@@ -431,6 +441,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             if network.parametric is not None
             else None,
             **{name: value for name, value in features.items() if value is not None},
+            **_input_layers.attributes(network),
         )
         attributes.update(self._encoder_attributes(encoder))
         return attributes
@@ -441,7 +452,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         loss_curve = [record["loss"] for record in history]
         scores = [r["val_score"] for r in history if r["val_score"] is not None]
         early_stopping = self.early_stopping and self.solver != "lbfgs"
-        for name in data.features:
+        for name in (*data.features, *_input_layers.ATTRIBUTES):
             vars(self).pop(name, None)
         attributes = self._network_attributes(network, data.encoder, data.features)
         loss = result.loss if result.lbfgs is None else float(result.lbfgs.fun)
@@ -513,7 +524,10 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             weights, biases, activation_params = layers.layers(
                 checked.dtype, self.coefs_, self.intercepts_, activation_params
             )
-        widest = max(max(W.shape[1] for W in weights), checked.shape[1])
+        embedding = _input_layers.prediction_embedding(self)
+        widest = max(max(W.shape[1] for W in weights), weights[0].shape[0])
+        if embedding is not None:  # its cosines: k per embedded column
+            widest = max(widest, 2 * embedding["frequencies"].size)
         return predict(
             checked,
             weights,
@@ -522,6 +536,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             self.out_activation_,
             max(1, _PREDICT_CHUNK_ELEMENTS // widest),
             activation_params=activation_params or None,
+            embedding=embedding,
         )
 
     def _activation_params(self):

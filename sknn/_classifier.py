@@ -121,6 +121,11 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         lr_factors=None,
         parametrization="standard",
         parametric_activation=False,
+        feature_scaling=False,
+        numeric_embedding=None,
+        embedded_features="auto",
+        embedding_size=4,
+        embedding_frequency_scale=0.1,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -157,6 +162,11 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         self.lr_factors = lr_factors
         self.parametrization = parametrization
         self.parametric_activation = parametric_activation
+        self.feature_scaling = feature_scaling
+        self.numeric_embedding = numeric_embedding
+        self.embedded_features = embedded_features
+        self.embedding_size = embedding_size
+        self.embedding_frequency_scale = embedding_frequency_scale
 
     # -------------------------------------------------------- target encoding
     def _validate_input(self, X, y, reset):

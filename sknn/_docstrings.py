@@ -174,6 +174,39 @@ _SHARED_DOC = """
         activations). The weights are ``activation_params_``, neither
         penalised by ``alpha`` nor decayed; their group in ``lr_factors`` is
         'activations'. It cannot change on a warm start or ``partial_fit``.
+    feature_scaling : bool, default=False
+        Learn a factor per input of the first dense layer, initialized to 1:
+        ``Z_0 = (A * s) W_0 + b_0`` (RealMLP's front scale, Holzmüller et al.,
+        NeurIPS 2024), so that training can weigh the features. It folds into
+        the first layer: ``coefs_[0]`` is published as ``s[:, None] * W_0``.
+        ``alpha`` does not decay ``s`` (RealMLP decays it, towards 0, with its
+        own factors).
+
+    numeric_embedding : {'periodic'}, default=None
+        Embed each column of ``embedded_features`` (dense X only) before the
+        dense layers. 'periodic' is RealMLP's PBLD embedding: the value ``x_j``
+        itself, next to ``V_j^T cos(2 pi w_j x_j + b_j) + c_j``, with 16
+        learned frequencies ``w_j`` (drawn from
+        ``N(0, embedding_frequency_scale^2)``) and phases ``b_j``, and a learned
+        linear map to ``embedding_size - 1`` outputs per column (Gorishniy et
+        al., "On Embeddings for Numerical Features in Tabular Deep Learning",
+        NeurIPS 2022; Holzmüller et al., NeurIPS 2024). ``alpha`` does not
+        decay its parameters.
+
+    embedded_features : 'auto' or array-like of int or bool, default='auto'
+        The columns that ``numeric_embedding`` embeds: 'auto' takes those with
+        more than two distinct values in the first fit's training data (one-hot
+        and binary columns pass through as they are); otherwise column indices
+        or a boolean mask. Decided at the first fit (``embedded_features_``).
+
+    embedding_size : int, default=4
+        Inputs of the first dense layer per embedded column, the value itself
+        included (RealMLP's 4), at least 2.
+
+    embedding_frequency_scale : float, default=0.1
+        Standard deviation of the initial frequencies (RealMLP's 0.1, for
+        inputs robust-scaled to about [-3, 3]). Raise it for targets that vary
+        quickly with a feature. Used at initialization only.
 """
 
 _SHARED_ATTRIBUTES = """
@@ -200,7 +233,10 @@ _SHARED_ATTRIBUTES = """
         Number of training samples seen by the solver.
 
     coefs_ : list of ndarray of shape (n_fan_in, n_fan_out)
-        Weight matrix of each layer, in ``dtype``. To change weights, assign
+        Weight matrix of each layer, in ``dtype``. With ``numeric_embedding``,
+        the rows of ``coefs_[0]`` are X's columns, then ``embedding_size - 1``
+        embedding outputs per embedded column; with ``feature_scaling``, the
+        learned scale is folded into them. To change weights, assign
         new arrays (``coefs_[i] = W``, as for ``intercepts_``): input in the
         other precision is predicted with copies made at fit, which writing
         into these arrays in place does not update.
@@ -225,6 +261,16 @@ _SHARED_ATTRIBUTES = """
 
     out_activation_ : str
         The output activation.
+
+    embedded_features_ : ndarray of shape (n_embedded,)
+        The columns of X that the embedding embeds (with ``numeric_embedding``
+        only).
+
+    embedding_ : dict of ndarray
+        The embedding's parameters (with ``numeric_embedding`` only):
+        'frequencies' and 'phases' of shape (n_embedded, 16), 'coefs' of shape
+        (n_embedded, 16, embedding_size - 1), 'intercepts' of shape
+        (n_embedded, embedding_size - 1).
 
     hidden_activations_ : list of str
         The activation of each hidden layer, as resolved at fit: prediction

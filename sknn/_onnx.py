@@ -166,9 +166,37 @@ def _class_labels(classes, onnx):
 
 
 # ---------------------------------------------------------------------- graph
+def _write_embedding(graph, columns, embedding):
+    """X next to the periodic features of its columns ``columns``
+    (:class:`~sknn.core.input_layers.PeriodicEmbedding`); returns its name."""
+
+    def const(stem, array):
+        return graph.constant(stem, np.asarray(array, dtype=np.float32))
+
+    m, k, e = embedding["coefs"].shape
+    columns = graph.constant("columns", np.asarray(columns, np.int64))
+    picked = graph.op("Gather", ["X", columns], axis=1)
+    x = graph.op("Unsqueeze", [picked, graph.constant("axes", np.array([2]))])
+    # T = 2 pi x w + b, for every row, column and frequency: (N, m, k)
+    frequencies = 2 * np.pi * np.asarray(embedding["frequencies"], np.float64)
+    T = graph.op("Mul", [x, const("frequencies", frequencies)])
+    T = graph.op("Add", [T, const("phases", embedding["phases"])])
+    # a batched product over the columns: (m, N, k) @ (m, k, e) -> (m, N, e)
+    C = graph.op("Transpose", [graph.op("Cos", [T])], perm=[1, 0, 2])
+    E = graph.op("MatMul", [C, const("embedding_coefs", embedding["coefs"])])
+    intercepts = np.asarray(embedding["intercepts"])[:, None, :]
+    E = graph.op("Add", [E, const("embedding_intercepts", intercepts)])
+    E = graph.op("Transpose", [E], perm=[1, 0, 2])
+    flat = graph.op("Reshape", [E, graph.constant("shape", np.array([-1, m * e]))])
+    return graph.op("Concat", ["X", flat], axis=1)
+
+
 def _write_network(graph, estimator, hidden_names, output_name):
     """MatMul + Add + activation for every layer; returns the output's name."""
     A = "X"
+    embedding = getattr(estimator, "embedding_", None)
+    if embedding is not None:
+        A = _write_embedding(graph, estimator.embedded_features_, embedding)
     # each activation writes its own formula (Activation.graph)
     activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_names]
     activations.append(OUTPUT_ACTIVATIONS[output_name])
@@ -240,7 +268,10 @@ def to_onnx(estimator, X_sample=None, *, target_opset=None):
     """Export a fitted FirstNetClassifier or FirstNetRegressor to ONNX.
 
     The graph reproduces the estimator's forward pass in float32, for every
-    hidden activation sknn offers (per-layer lists included). It has one input
+    hidden activation sknn offers (per-layer lists included), the input layers
+    included (``feature_scaling`` is folded into ``coefs_[0]``;
+    ``numeric_embedding`` is written with Gather, Mul, Add, Cos, MatMul and
+    Concat). It has one input
     named ``X``: float32 of shape ``(N, n_features_in_)``, ``N`` any batch size.
     Its outputs are:
 
@@ -306,6 +337,8 @@ def to_onnx(estimator, X_sample=None, *, target_opset=None):
     hidden_names = _hidden_activation_names(estimator)
     output_name = _output_activation_name(estimator)
     n_features = estimator.coefs_[0].shape[0]
+    if getattr(estimator, "embedding_", None) is not None:
+        n_features = estimator.n_features_in_  # coefs_[0] also has embedding rows
     _check_sample(X_sample, n_features)
 
     graph = _GraphBuilder(onnx)

@@ -118,6 +118,11 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         lr_factors=None,
         parametrization="standard",
         parametric_activation=False,
+        feature_scaling=False,
+        numeric_embedding=None,
+        embedded_features="auto",
+        embedding_size=4,
+        embedding_frequency_scale=0.1,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -155,6 +160,11 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.lr_factors = lr_factors
         self.parametrization = parametrization
         self.parametric_activation = parametric_activation
+        self.feature_scaling = feature_scaling
+        self.numeric_embedding = numeric_embedding
+        self.embedded_features = embedded_features
+        self.embedding_size = embedding_size
+        self.embedding_frequency_scale = embedding_frequency_scale
 
     def _validate_input(self, X, y, reset):
         X, y, features = validate_training_data(

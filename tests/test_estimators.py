@@ -51,6 +51,11 @@ def test_same_parameters_and_defaults_as_scikit_learn():
             "lr_factors",
             "parametrization",
             "parametric_activation",
+            "feature_scaling",
+            "numeric_embedding",
+            "embedded_features",
+            "embedding_size",
+            "embedding_frequency_scale",
         }
 
 

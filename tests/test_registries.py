@@ -14,6 +14,7 @@ import pytest
 from sknn import FirstNetClassifier, FirstNetRegressor
 from sknn.core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from sknn.core.initializers import INITIALIZERS
+from sknn.core.input_layers import EMBEDDINGS
 from sknn.core.losses import LOSSES
 from sknn.core.optimizers import OPTIMIZERS
 from sknn.core.schedules import DECAY_SCHEDULES, SCHEDULES
@@ -38,6 +39,7 @@ def _options(estimator, parameter):
         ("dropout_schedule", set(DECAY_SCHEDULES)),
         ("weight_decay_schedule", set(DECAY_SCHEDULES)),
         ("weight_init", set(INITIALIZERS)),
+        ("numeric_embedding", set(EMBEDDINGS)),
     ],
 )
 def test_parameter_constraints_are_the_registries(Estimator, parameter, registry):
@@ -45,7 +47,15 @@ def test_parameter_constraints_are_the_registries(Estimator, parameter, registry
 
 
 @pytest.mark.parametrize(
-    "names", [HIDDEN_ACTIVATIONS, OPTIMIZERS, SCHEDULES, DECAY_SCHEDULES, INITIALIZERS]
+    "names",
+    [
+        HIDDEN_ACTIVATIONS,
+        OPTIMIZERS,
+        SCHEDULES,
+        DECAY_SCHEDULES,
+        INITIALIZERS,
+        EMBEDDINGS,
+    ],
 )
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_docstrings_and_readme_name_every_entry(Estimator, names):

@@ -2,7 +2,8 @@
 
 Layer ``i`` computes ``Z_i = A_{i-1} W_i + b_i`` and ``A_i = f_i(Z_i)``, with
 ``A_{-1} = X``. All parameters live in one flat vector ``params`` (every
-weight matrix first, then every bias), and ``weights[i]`` / ``biases[i]`` are
+weight matrix first, then every bias, then those of the optional input layers
+of :mod:`sknn.core.input_layers`), and ``weights[i]`` / ``biases[i]`` are
 views into it; the gradient ``grad`` has the same layout. An optimizer step and
 the L2 penalty are then single calls over the whole vector, whatever the depth.
 
@@ -30,6 +31,7 @@ import numpy as np
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .parametric import ParametricActivation, hidden_unit_views
 from .parametrization import effective_weight, layer_scales, trained_weight
+from .input_layers import embed
 
 
 def _sparse_matmul(A, B, out):
@@ -61,6 +63,13 @@ class Network:
     parametric_activation : bool, default=False
         Give each hidden unit a trained ``a_j`` (starting at 1) and compute
         ``z + a_j (f(z) - z)``; the ``a`` are ``activation_params``.
+    inputs : InputLayers, default=None
+        Layers between X and the first dense layer (see
+        :mod:`sknn.core.input_layers`), whose ``width`` is ``layer_sizes[0]``.
+        Their parameters follow the biases in ``params``.
+
+    ``groups`` names the regions of ``params``: "weights", "biases", and
+    those of the input layers ("scale", "embedding").
 
     Examples
     --------
@@ -89,9 +98,12 @@ class Network:
         *,
         parametrization="standard",
         parametric_activation=False,
+        inputs=None,
     ):
         if len(hidden_activations) != len(layer_sizes) - 2:
             raise ValueError("Expected one hidden activation per hidden layer.")
+        if inputs is not None and inputs.width != layer_sizes[0]:
+            raise ValueError("The input layers' width must be layer_sizes[0].")
         self.layer_sizes = list(layer_sizes)
         self.hidden_activations = [
             HIDDEN_ACTIVATIONS[name] for name in hidden_activations
@@ -112,11 +124,16 @@ class Network:
             n_units = sum(self.layer_sizes[1:-1])
             self.groups["activations"] = slice(self.n_params, self.n_params + n_units)
             self.n_params += n_units
+        self.inputs, self._inputs_start = inputs, self.n_params
+        if inputs is not None:
+            self.groups.update(inputs.groups(self.n_params))
+            self.n_params += inputs.n_params
         # each layer's 1 / sqrt(fan_in) under NTK; None: standard, no extra pass
         self.scales = layer_scales(parametrization, self.shapes)
         self.params = np.zeros(self.n_params, dtype=self.dtype)
         self.weights, self.biases = self.layer_views(self.params)
         self.activation_params = self.activation_views(self.params)
+        self.input_params = self.input_views(self.params)
         self.parametric = None  # or one ParametricActivation per hidden layer
         if parametric_activation:
             for a in self.activation_params:
@@ -125,6 +142,12 @@ class Network:
                 ParametricActivation(act, a)
                 for act, a in zip(self.hidden_activations, self.activation_params)
             ]
+
+    def input_views(self, flat):
+        """The input layers' named views into a vector shaped as ``params``."""
+        if self.inputs is None:
+            return None
+        return self.inputs.views(flat[self._inputs_start :])
 
     def layer_views(self, flat):
         """Per-layer ``(weights, biases)`` views into a vector shaped as ``params``."""
@@ -157,6 +180,8 @@ class Network:
             # an initializer draws effective weights W s: keep the trained W
             for W, s in zip(self.weights, self.scales):
                 W /= s
+        if self.inputs is not None:
+            self.inputs.initialize(rng, self.input_params)
 
     def is_finite(self):
         """Whether every parameter is finite (no NaN, no infinity)."""
@@ -173,20 +198,38 @@ class Network:
             chunk_rows,
             rows,
             activation_params=self.activation_params or None,
+            embedding=self.embedding_arrays(),
         )
 
     def effective_weights(self):
         """What each layer multiplies by: ``weights`` themselves, or under NTK
-        new arrays ``weights[i] / sqrt(fan_in)``."""
-        if self.scales is None:
-            return self.weights
-        return [effective_weight(W, s) for W, s in zip(self.weights, self.scales)]
+        new arrays ``weights[i] / sqrt(fan_in)``; the feature scale, if any,
+        folded into the first layer's (``s[:, None] * W_0``)."""
+        weights = self.weights
+        if self.scales is not None:
+            weights = [effective_weight(W, s) for W, s in zip(weights, self.scales)]
+        if self.inputs is None or self.inputs.scale is None:
+            return weights
+        first = self.inputs.scale.fold(self.input_params, weights[0])
+        return [first, *weights[1:]]
+
+    def embedding_arrays(self):
+        """The embedding's columns and parameters, as :func:`predict` takes
+        them; None without an embedding."""
+        if self.inputs is None or self.inputs.embedding is None:
+            return None
+        embedding = self.inputs.embedding
+        names = embedding.shapes
+        return {"columns": embedding.columns} | {
+            name: self.input_params[name] for name in names
+        }
 
     def set_layers(self, weights, biases, trained=None, activation_params=()):
         """Copy per-layer arrays (e.g. a fitted model's) into ``params``.
 
-        ``weights`` are effective weights (:meth:`effective_weights`); under NTK,
-        ``trained`` may give the trained weights they were published from
+        ``weights`` are effective weights (:meth:`effective_weights`, without
+        a feature scale); under NTK, ``trained`` may give the trained weights
+        they were published from
         (:func:`~sknn.core.parametrization.trained_weight`).
         """
         for view, value in zip(
@@ -207,9 +250,14 @@ class Network:
         prediction needs no rescaling. Returns the output activations.
         """
         n = X.shape[0]
-        layer_input = X
-        matmul = _matmul_for(X)
-        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
+        layer_input, weights = X, self.weights
+        if self.inputs is not None:
+            layer_input, first = self.inputs.forward(
+                X, weights[0], self.input_params, ws.inputs
+            )
+            weights = [first, *weights[1:]]
+        matmul = _matmul_for(layer_input)
+        for i, (W, b) in enumerate(zip(weights, self.biases)):
             Z = matmul(layer_input, W, out=ws.Z[i][:n])
             if self.scales is not None:
                 Z *= self.scales[i]
@@ -237,7 +285,19 @@ class Network:
                 delta *= self.scales[i]  # d(s A W)/d(A W) = s, for both products
             if i == 0:
                 matmul = _matmul_for(X)
-                matmul(X.T, delta, out=ws.grad_weights[0])
+                if self.inputs is None:
+                    matmul(X.T, delta, out=ws.grad_weights[0])
+                else:
+                    self.inputs.backward(
+                        X,
+                        delta,
+                        self.weights[0],
+                        self.input_params,
+                        ws.inputs,
+                        ws.input_grad,
+                        ws.grad_weights[0],
+                        matmul,
+                    )
                 break
             np.dot(ws.layer_output(i - 1, n).T, delta, out=ws.grad_weights[i])
             previous = np.dot(delta, self.weights[i].T, out=ws.deltas[i - 1][:n])
@@ -333,6 +393,10 @@ class Workspace:
         self.grad = np.zeros(network.n_params, dtype)
         self.grad_weights, self.grad_biases = network.layer_views(self.grad)
         self.grad_activations = network.activation_views(self.grad)
+        self.input_grad = network.input_views(self.grad)
+        self.inputs = None
+        if network.inputs is not None:
+            self.inputs = network.inputs.buffers(batch_size, network.weights[0], dtype)
         self.penalty_gradient = np.empty(network.n_weights, dtype)
         # delta summed over rows is ones @ delta: a BLAS product, faster than a sum
         self.ones = np.ones(batch_size, dtype)
@@ -454,11 +518,14 @@ def predict(
     chunk_rows,
     rows=None,
     activation_params=None,
+    embedding=None,
 ):
     """Output activations for ``X``, ``chunk_rows`` rows at a time, as float64.
 
     ``activation_params``, one array per hidden layer, makes the hidden
     activations parametric (:class:`~sknn.core.parametric.ParametricActivation`).
+    With ``embedding`` (see :func:`~sknn.core.input_layers.embed`), the
+    first layer's input is ``X`` with the periodic features of its columns.
 
     With ``rows`` (an index array), only those rows of ``X``, gathered a chunk at
     a time: held-out rows are scored without a copy of them all.
@@ -495,6 +562,12 @@ def predict(
         ]
     activations.append(OUTPUT_ACTIVATIONS[output_activation])
     layers = list(zip(weights, biases, activations))
+    if embedding is not None:
+        embedding = {
+            name: np.asarray(value, dtype=dtype) if name != "columns" else value
+            for name, value in embedding.items()
+        }
+        layers.insert(0, embedding)
     n_samples = X.shape[0] if rows is None else len(rows)
     if rows is None and n_samples <= chunk_rows:
         # one chunk: its own output is the result, with no buffer to copy it to
@@ -508,6 +581,8 @@ def predict(
 
 
 def _forward_chunk(A, layers):
+    if isinstance(layers[0], dict):  # the embedding's arrays
+        A, layers = embed(A, layers[0]), layers[1:]
     for W, b, activation in layers:
         A = A @ W  # a new array: the caller's input is never written to
         A += b
