@@ -215,6 +215,17 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
                 f"{known.tolist()}. 'y' has {present.tolist()}."
             )
 
+    def _encode_validation_targets(self, y_val, encoder):
+        present = np.unique(y_val) if _plain_labels(y_val) else unique_labels(y_val)
+        unseen = np.setdiff1d(present, encoder.classes_)
+        if len(unseen):
+            raise ValueError(
+                f"y_val has labels {unseen.tolist()} that are not among the classes "
+                f"of y, {encoder.classes_.tolist()}: the network has no output for "
+                "them. Drop those rows from the validation set, or train on them."
+            )
+        return encoder.transform(y_val)
+
     def _sample_weight(self, sample_weight, y, encoder):
         if self.class_weight is None:
             return sample_weight

@@ -130,6 +130,9 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
     def _encode_targets(self, y, incremental, resuming, classes):
         return y.reshape(y.shape[0], -1), None
 
+    def _encode_validation_targets(self, y_val, encoder):
+        return self._encode_targets(y_val, False, False, None)[0]
+
     def _loss_name(self, encoder):
         return self.loss
 

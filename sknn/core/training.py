@@ -84,7 +84,12 @@ class Settings:
 
 @dataclass
 class Validation:
-    """Held-out rows of the training data: ``score(outputs)`` is higher-is-better.
+    """Validation data: ``score(outputs)`` is higher-is-better.
+
+    The rows ``rows`` of ``X``, the training data's inputs when ``X`` is None
+    (rows held out of it); with a matrix ``X`` of its own (an explicit
+    validation set), all of its rows when ``rows`` is None.
+
     Examples
     --------
     >>> import numpy as np
@@ -96,10 +101,16 @@ class Validation:
     -0.5
     """
 
-    rows: np.ndarray
+    rows: np.ndarray | None
     Y: np.ndarray
     sample_weight: np.ndarray | None
     score: object
+    X: object = None
+
+    def outputs(self, network, training_X):
+        """The network's outputs on these rows, computed in chunks."""
+        X = training_X if self.X is None else self.X
+        return network.predict(X, rows=self.rows)
 
 
 @dataclass
@@ -349,7 +360,7 @@ class Trainer:
         if validation is None:
             self.plateau.update(train_loss)
         else:
-            outputs = self.network.predict(data.X, rows=validation.rows)
+            outputs = validation.outputs(self.network, data.X)
             loss = LOSSES[self.settings.loss]
             record["val_loss"] = loss.reported(
                 validation.Y, outputs, validation.sample_weight
