@@ -32,6 +32,7 @@ from ._input import (
 )
 from ._outcome import epoch_printer, usable_outcome
 from ._persistence import VersionedPickleMixin
+from ._scoring import validation_measure
 from ._validation import (
     ValidationSet,
     check_validation_request,
@@ -132,6 +133,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         ],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "lr_schedule": [StrOptions(set(SCHEDULES)), None],
+        "scoring": [str, callable, None],
     }
 
     # ---------------------------------------------------------------- fitting
@@ -288,6 +290,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             "dropout": self.dropout if any(dropout) else None,
             "max_grad_norm": self.max_grad_norm,
             "lr_schedule": self.lr_schedule,
+            "scoring": self.scoring,  # early stopping's, which L-BFGS ignores
         }
         for name, value in ignored.items():
             if value is not None:
@@ -330,6 +333,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         w = data.sample_weight
         if not self.early_stopping or self.solver == "lbfgs":
             return training.Data(data.X, data.Y, w)
+        measure = validation_measure(self, data.encoder)  # before any draw
         train_rows, held = None, data.validation
         if held is None:
             train_rows, rows = hold_out(
@@ -340,16 +344,14 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             )
             w_val = None if w is None else w[rows]
             held = ValidationSet(None, data.Y[rows], data.y[rows], w_val, rows)
-
-        def score(outputs):
-            if not np.isfinite(outputs).all():
-                return np.nan
-            return self._validation_score(
-                outputs, held.y, held.sample_weight, data.encoder
-            )
-
         validation = training.Validation(
-            held.rows, held.Y, held.sample_weight, score, X=held.X
+            held.rows,
+            held.Y,
+            held.sample_weight,
+            lambda outputs: measure(outputs, held),
+            X=held.X,
+            prefer_last=self.scoring is not None,  # ties go to the last epoch
+            metric="score" if self.scoring is None else self.scoring,
         )
         return training.Data(data.X, data.Y, w, train_rows, validation)
 

@@ -16,6 +16,7 @@ from ._input import (
     class_weight_per_row,
     validate_training_data,
 )
+from ._scoring import EpochOutputs
 
 _SINGLE_LABEL = ("binary", "multiclass")
 
@@ -42,6 +43,31 @@ def _binarize(y, classes):
     indicator = np.zeros((len(y), len(classes)), dtype=int)
     indicator[np.arange(len(y)), codes] = 1
     return indicator
+
+
+def _class_labels(outputs, encoder):
+    """The labels that outputs (one row per sample) predict."""
+    if outputs.shape[1] == 1:
+        outputs = outputs.ravel()
+    return encoder.inverse_transform(outputs)
+
+
+def _class_probabilities(outputs, n_classes, softmax):
+    """``predict_proba`` from outputs; may write into ``outputs``."""
+    if n_classes == 1:
+        return np.ones_like(outputs)  # a single class seen: it is certain
+    if outputs.shape[1] == 1:
+        return np.concatenate([1.0 - outputs, outputs], axis=1)
+    if softmax:
+        # a float32 X computes in float32: rows then sum to 1 only to ~1e-7,
+        # which log_loss warns about; normalise again in float64
+        outputs /= outputs.sum(axis=1, keepdims=True)
+    return outputs
+
+
+def _log(probabilities):
+    with np.errstate(divide="ignore"):
+        return np.log(probabilities, out=probabilities)
 
 
 class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
@@ -115,6 +141,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         dtype="float32",
         max_grad_norm=None,
         lr_schedule=None,
+        scoring=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -145,6 +172,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         self.dtype = dtype
         self.max_grad_norm = max_grad_norm
         self.lr_schedule = lr_schedule
+        self.scoring = scoring
 
     # -------------------------------------------------------- target encoding
     def _validate_input(self, X, y, reset):
@@ -251,6 +279,19 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
             y_val, encoder.inverse_transform(outputs), sample_weight=w_val
         )
 
+    def _epoch_outputs(self, outputs, encoder):
+        softmax = self._loss_name(encoder) == "categorical_cross_entropy"
+
+        def probabilities():  # a copy: the outputs serve every response
+            return _class_probabilities(outputs.copy(), len(encoder.classes_), softmax)
+
+        responses = dict(
+            predict=lambda: _class_labels(outputs, encoder),
+            predict_proba=probabilities,
+            predict_log_proba=lambda: _log(probabilities()),
+        )
+        return EpochOutputs(responses, "classifier", encoder.classes_)
+
     # ---------------------------------------------------------------- methods
     @available_if(_BaseFirstNet._partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -289,10 +330,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         y : ndarray of shape (n_samples,) or (n_samples, n_classes)
             The predicted classes.
         """
-        outputs = self._forward(X)
-        if self.n_outputs_ == 1:
-            outputs = outputs.ravel()
-        return self._label_binarizer.inverse_transform(outputs)
+        return _class_labels(self._forward(X), self._label_binarizer)
 
     def predict_proba(self, X):
         """Probability estimates, float64.
@@ -307,16 +345,9 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         y_prob : ndarray of shape (n_samples, n_classes)
             Probability of each class, in the order of `classes_`.
         """
-        outputs = self._forward(X)
-        if len(self.classes_) == 1:
-            return np.ones_like(outputs)  # a single class seen: it is certain
-        if self.n_outputs_ == 1:
-            return np.concatenate([1.0 - outputs, outputs], axis=1)
-        if self.out_activation_ == "softmax":
-            # a float32 X computes in float32: rows then sum to 1 only to ~1e-7,
-            # which log_loss warns about; normalise again in float64
-            outputs /= outputs.sum(axis=1, keepdims=True)
-        return outputs
+        return _class_probabilities(
+            self._forward(X), len(self.classes_), self.out_activation_ == "softmax"
+        )
 
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates.
@@ -331,9 +362,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         log_y_prob : ndarray of shape (n_samples, n_classes)
             ``log(predict_proba(X))``.
         """
-        probabilities = self.predict_proba(X)
-        with np.errstate(divide="ignore"):
-            return np.log(probabilities, out=probabilities)
+        return _log(self.predict_proba(X))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -10,6 +10,7 @@ from sklearn.utils.validation import column_or_1d
 from ._base import _BaseFirstNet
 from ._docstrings import _SHARED_ATTRIBUTES, _SHARED_DOC
 from ._input import validate_training_data
+from ._scoring import EpochOutputs
 
 
 class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
@@ -78,6 +79,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         dtype="float32",
         max_grad_norm=None,
         lr_schedule=None,
+        scoring=None,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -108,6 +110,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.dtype = dtype
         self.max_grad_norm = max_grad_norm
         self.lr_schedule = lr_schedule
+        self.scoring = scoring
 
     def _validate_input(self, X, y, reset):
         X, y, features = validate_training_data(
@@ -141,6 +144,10 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
 
     def _validation_score(self, outputs, y_val, w_val, encoder):
         return r2_score(y_val, outputs.reshape(y_val.shape), sample_weight=w_val)
+
+    def _epoch_outputs(self, outputs, encoder):
+        predictions = outputs.ravel() if outputs.shape[1] == 1 else outputs
+        return EpochOutputs({"predict": lambda: predictions}, "regressor")
 
     @available_if(_BaseFirstNet._partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)

@@ -44,6 +44,7 @@ def test_same_parameters_and_defaults_as_scikit_learn():
             "dtype",
             "max_grad_norm",
             "lr_schedule",
+            "scoring",
         }
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import sklearn
 from sklearn.datasets import make_classification, make_regression
-from sklearn.metrics import accuracy_score
+from sklearn.metrics import accuracy_score, get_scorer, log_loss
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -38,22 +38,40 @@ def _split(n=200, seed=0):
     return X[:150], y[:150], X[150:], y[150:]
 
 
+def _by_hand(model, X, y, n_epochs, measure):
+    """Each epoch's ``measure(model)`` and weights, training one epoch per
+    partial_fit call: the trajectory of fit with an explicit validation set."""
+    scores, coefs = [], []
+    extra = {"classes": np.unique(y)} if hasattr(model, "predict_proba") else {}
+    for _ in range(n_epochs):
+        model.partial_fit(X, y, **extra)
+        scores.append(measure(model))
+        coefs.append([W.copy() for W in model.coefs_])
+    return scores, coefs
+
+
+def _assert_same_weights(model, coefs):
+    for restored, kept in zip(model.coefs_, coefs):
+        np.testing.assert_array_equal(restored, kept)
+
+
 def test_the_best_epoch_on_X_val_is_the_one_picked_by_hand():
     X, y, X_val, y_val = _split()
-    by_hand = FirstNetClassifier(**PARAMS)
-    scores, coefs = [], []
-    for _ in range(15):  # partial_fit: one epoch of the same trajectory per call
-        by_hand.partial_fit(X, y, classes=[0, 1])
-        scores.append(accuracy_score(y_val, by_hand.predict(X_val)))
-        coefs.append([W.copy() for W in by_hand.coefs_])
+    scores, coefs = _by_hand(
+        FirstNetClassifier(**PARAMS),
+        X,
+        y,
+        15,
+        lambda model: accuracy_score(y_val, model.predict(X_val)),
+    )
     clf = FirstNetClassifier(
         **PARAMS, early_stopping=True, max_iter=15, n_iter_no_change=100
     ).fit(X, y, X_val=X_val, y_val=y_val)
     assert clf.validation_scores_ == scores
     assert clf.best_validation_score_ == max(scores)
     best = scores.index(max(scores))  # the first of tied epochs, as scikit-learn
-    for restored, kept in zip(clf.coefs_, coefs[best]):
-        np.testing.assert_array_equal(restored, kept)
+    assert scores.count(max(scores)) > 1  # there are ties
+    _assert_same_weights(clf, coefs[best])
 
 
 def test_all_of_X_trains_and_validation_fraction_is_unused():
@@ -184,3 +202,105 @@ def test_grid_search_routes_the_validation_set():
             GridSearchCV(unrequested, {"alpha": [1e-4]}, cv=2).fit(
                 X, y, X_val=X_val, y_val=y_val
             )
+
+
+# ------------------------------------------------------------------ scoring
+def test_scoring_loss_keeps_the_last_epoch_of_least_validation_loss():
+    X, y, X_val, y_val = _split()
+    losses, coefs = _by_hand(
+        FirstNetClassifier(**PARAMS),
+        X,
+        y,
+        12,
+        lambda model: log_loss(y_val, model.predict_proba(X_val)),
+    )
+    clf = FirstNetClassifier(
+        **PARAMS, early_stopping=True, max_iter=12, scoring="loss"
+    ).fit(X, y, X_val=X_val, y_val=y_val)
+    assert clf.validation_scores_ == [-r["val_loss"] for r in clf.history_]
+    np.testing.assert_allclose(clf.validation_scores_, -np.array(losses), rtol=1e-12)
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    best = int(np.argmax(clf.validation_scores_))
+    _assert_same_weights(clf, coefs[best])
+
+
+def _sequence_scorer(values):
+    """A scorer returning ``values`` in turn, one per epoch."""
+    remaining = list(values)
+    return lambda estimator, X, y: remaining.pop(0)
+
+
+@pytest.mark.parametrize(
+    "values, best", [([0.5, 0.7, 0.7, 0.6], 2), ([0.7, 0.5, 0.7, 0.7], 3)]
+)
+def test_with_a_scorer_ties_go_to_the_last_epoch(values, best):
+    X, y, X_val, y_val = _split()
+    _, coefs = _by_hand(FirstNetClassifier(**PARAMS), X, y, 4, lambda m: None)
+    clf = FirstNetClassifier(
+        **PARAMS,
+        early_stopping=True,
+        max_iter=4,
+        n_iter_no_change=100,
+        scoring=_sequence_scorer(values),
+    ).fit(X, y, X_val=X_val, y_val=y_val)
+    assert clf.validation_scores_ == values
+    assert clf.best_validation_score_ == 0.7
+    _assert_same_weights(clf, coefs[best])
+
+
+_MULTICLASS = dict(n_classes=3, n_informative=4, flip_y=0.2, random_state=0)
+
+
+@pytest.mark.parametrize("scoring", ["roc_auc", "neg_log_loss", "f1", "accuracy"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_a_scorer_scores_each_epoch_as_it_scores_the_model(scoring, n_classes):
+    X, y = make_classification(
+        200, n_features=6, **{**_MULTICLASS, "n_classes": n_classes}
+    )
+    X, y, X_val, y_val = X[:150], y[:150], X[150:], y[150:]
+    if n_classes > 2 and scoring in ("roc_auc", "f1"):
+        scoring += "_ovr" if scoring == "roc_auc" else "_macro"
+    scorer = get_scorer(scoring)
+    scores, coefs = _by_hand(
+        FirstNetClassifier(**PARAMS), X, y, 6, lambda m: scorer(m, X_val, y_val)
+    )
+    clf = FirstNetClassifier(
+        **PARAMS, early_stopping=True, max_iter=6, scoring=scoring
+    ).fit(X, y, X_val=X_val, y_val=y_val)
+    np.testing.assert_allclose(clf.validation_scores_, scores, rtol=1e-12)
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    last_best = len(scores) - 1 - int(np.argmax(clf.validation_scores_[::-1]))
+    _assert_same_weights(clf, coefs[last_best])
+
+
+def test_a_scorer_for_the_regressor_on_the_internal_split():
+    X, y = make_regression(200, n_features=5, noise=1.0, random_state=0)
+    reg = FirstNetRegressor(
+        **PARAMS, early_stopping=True, max_iter=5, scoring="neg_mean_absolute_error"
+    ).fit(X, y / y.std())
+    assert all(score < 0 for score in reg.validation_scores_)
+    assert reg.best_validation_score_ == max(reg.validation_scores_)
+
+
+def test_changing_scoring_on_a_warm_start_restarts_the_best_epoch():
+    X, y, X_val, y_val = _split()
+    clf = FirstNetClassifier(**PARAMS, early_stopping=True, max_iter=3)
+    clf.fit(X, y, X_val=X_val, y_val=y_val)  # accuracies, in [0, 1]
+    clf.set_params(warm_start=True, scoring="loss").fit(X, y, X_val=X_val, y_val=y_val)
+    assert clf.best_validation_score_ == max(clf.validation_scores_[3:]) < 0
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"scoring": "no such metric"}, "'no such metric' is not a valid scoring"),
+        ({"scoring": "loss", "solver": "lbfgs"}, "scoring='loss' has no effect"),
+        ({"scoring": 3}, "The 'scoring' parameter"),
+    ],
+)
+def test_bad_scoring_is_refused(settings, message):
+    X, y, _, _ = _split()
+    clf = FirstNetClassifier(**{**PARAMS, "early_stopping": True, **settings})
+    with pytest.raises(ValueError, match=message):
+        clf.fit(X, y)
+    assert not hasattr(clf, "coefs_")

@@ -88,7 +88,10 @@ class Validation:
 
     The rows ``rows`` of ``X``, the training data's inputs when ``X`` is None
     (rows held out of it); with a matrix ``X`` of its own (an explicit
-    validation set), all of its rows when ``rows`` is None.
+    validation set), all of its rows when ``rows`` is None. The best epoch is
+    the first of those with the highest score, or with ``prefer_last`` the last
+    of them. ``metric`` names what the score measures: when it changes between
+    calls, the search for the best epoch starts over.
 
     Examples
     --------
@@ -106,6 +109,8 @@ class Validation:
     sample_weight: np.ndarray | None
     score: object
     X: object = None
+    prefer_last: bool = False
+    metric: object = "score"
 
     def outputs(self, network, training_X):
         """The network's outputs on these rows, computed in chunks."""
@@ -206,6 +211,7 @@ class Trainer:
         self.optimizer = None
         self.schedule = None
         self.plateau = Plateau(0.0, np.inf, higher_is_better=False)
+        self.metric = None  # what the plateau watches: None for the training loss
         self.samples_seen = 0
         self.n_epochs = 0
         self.history = []
@@ -239,7 +245,7 @@ class Trainer:
         begun = last_completed = Checkpoint(self)
         epochs_before = self.n_epochs
         try:
-            self._configure(settings, new_optimizer, data.validation is not None)
+            self._configure(settings, new_optimizer, data.validation)
             batch_size = min(settings.batch_size, data.n_train)
             ws = Workspace(network, batch_size, settings.dropout)
             for completed in range(max_epochs):
@@ -261,7 +267,7 @@ class Trainer:
         finally:
             self.network = None
 
-    def _configure(self, settings, new_optimizer, watch_score):
+    def _configure(self, settings, new_optimizer, validation):
         """Take the caller's current settings; see :class:`Settings`."""
         network = self.network
         if not same_random_state(settings.random_state, self.random_state):
@@ -286,9 +292,15 @@ class Trainer:
             if schedule != self.schedule:
                 self.optimizer.learning_rate = settings.learning_rate_init
         self.schedule = schedule
-        if watch_score != self.plateau.higher_is_better:
-            self.best_params = None  # early stopping toggled: the old best is moot
-        self.plateau.configure(settings.tol, settings.n_iter_no_change, watch_score)
+        metric = None if validation is None else validation.metric
+        if metric != self.metric:
+            # early stopping toggled, or scored otherwise: the old best is moot
+            self.best_params = None
+            self.plateau = Plateau(0.0, np.inf, higher_is_better=metric is not None)
+            self.metric = metric
+        self.plateau.configure(
+            settings.tol, settings.n_iter_no_change, metric is not None
+        )
         self.settings = settings
 
     def _epoch_and_decide(self, data, ws, callbacks):
@@ -365,8 +377,9 @@ class Trainer:
             record["val_loss"] = loss.reported(
                 validation.Y, outputs, validation.sample_weight
             )
-            record["val_score"] = float(validation.score(outputs))
-            if self.plateau.update(record["val_score"]):
+            score = record["val_score"] = float(validation.score(outputs))
+            best = self.plateau.update(score)
+            if best or (validation.prefer_last and score == self.plateau.best_value):
                 self.best_params = self.network.params.copy()
         self.history.append(record)
         return record
