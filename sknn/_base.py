@@ -330,9 +330,9 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         """What the session trains on: all rows, or all but the held-out ones
         (early stopping, which full-batch L-BFGS ignores, as in scikit-learn),
         and what it validates on: those rows, or the explicit validation set."""
-        w = data.sample_weight
+        w, Y = data.sample_weight, self._training_targets(data.Y, data.encoder)
         if not self.early_stopping or self.solver == "lbfgs":
-            return training.Data(data.X, data.Y, w)
+            return training.Data(data.X, Y, w)
         measure = validation_measure(self, data.encoder)  # before any draw
         train_rows, held = None, data.validation
         if held is None:
@@ -353,7 +353,11 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             prefer_last=self.scoring is not None,  # ties go to the last epoch
             metric="score" if self.scoring is None else self.scoring,
         )
-        return training.Data(data.X, data.Y, w, train_rows, validation)
+        return training.Data(data.X, Y, w, train_rows, validation)
+
+    def _training_targets(self, Y, encoder):
+        """The targets training fits (the classifier may smooth them)."""
+        return Y
 
     def _train(self, session, network, core_data, data, settings, incremental):
         """One call into the core, with the epoch callbacks (step 3)."""

@@ -1,10 +1,12 @@
 """FirstNetClassifier: target encoding, class weights and class predictions."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
@@ -85,6 +87,16 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         Weights of the classes, multiplied into ``sample_weight``. 'balanced'
         uses ``n_samples / (n_classes * np.bincount(y))``; in ``partial_fit`` it
         balances each chunk on its own.
+    label_smoothing : float, default=0.0
+        Train on the targets ``(1 - label_smoothing) * Y + label_smoothing /
+        K`` instead of 0/1 ones (Szegedy et al., "Rethinking the Inception
+        Architecture", CVPR 2016; Müller et al., "When Does Label Smoothing
+        Help?", NeurIPS 2019): K is the number of classes, and 2 for a binary
+        problem's single output and for each multilabel column. It keeps the
+        network from driving its outputs to certainty, a regularizer that often
+        improves calibration and accuracy. In [0, 1). ``loss_curve_`` and
+        ``loss_`` are then the loss against the smoothed targets (it cannot reach
+        0); validation scores and losses use the true labels.
 
     Attributes
     ----------
@@ -107,6 +119,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
     _parameter_constraints: dict = {
         **_BaseFirstNet._parameter_constraints,
         "class_weight": [StrOptions({"balanced"}), dict, None],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
     }
 
     def __init__(
@@ -142,6 +155,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         max_grad_norm=None,
         lr_schedule=None,
         scoring=None,
+        label_smoothing=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -173,6 +187,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         self.max_grad_norm = max_grad_norm
         self.lr_schedule = lr_schedule
         self.scoring = scoring
+        self.label_smoothing = label_smoothing
 
     # -------------------------------------------------------- target encoding
     def _validate_input(self, X, y, reset):
@@ -253,6 +268,14 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
                 "them. Drop those rows from the validation set, or train on them."
             )
         return encoder.transform(y_val)
+
+    def _training_targets(self, Y, encoder):
+        eps = self.label_smoothing
+        if not eps:
+            return Y
+        # softmax: K classes share eps; each logistic column is a 2-class problem
+        n_classes = Y.shape[1] if encoder.y_type_ == "multiclass" else 2
+        return (1 - eps) * Y + eps / n_classes
 
     def _sample_weight(self, sample_weight, y, encoder):
         if self.class_weight is None:

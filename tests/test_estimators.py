@@ -45,6 +45,7 @@ def test_same_parameters_and_defaults_as_scikit_learn():
             "max_grad_norm",
             "lr_schedule",
             "scoring",
+            "label_smoothing",
         }
 
 
@@ -52,7 +53,8 @@ def test_classifier_and_regressor_share_signatures():
     clf = inspect.signature(FirstNetClassifier).parameters
     reg = inspect.signature(FirstNetRegressor).parameters
     shared = set(clf) & set(reg)
-    assert shared == set(clf) - {"class_weight"} == set(reg) - {"loss"}
+    classifier_only = {"class_weight", "label_smoothing"}
+    assert shared == set(clf) - classifier_only == set(reg) - {"loss"}
     for name in shared:
         assert (
             clf[name].default == reg[name].default and clf[name].kind == reg[name].kind
