@@ -33,7 +33,13 @@ from ._input import (
 )
 from ._outcome import epoch_printer, usable_outcome
 from ._persistence import VersionedPickleMixin
-from ._validation import hold_out
+from ._scoring import validation_measure
+from ._validation import (
+    ValidationSet,
+    check_validation_request,
+    hold_out,
+    validation_set,
+)
 from .core import training
 from .core.activations import HIDDEN_ACTIVATIONS
 from .core.initializers import INITIALIZERS
@@ -84,6 +90,7 @@ class _FitData:
     sample_weight: np.ndarray | None
     encoder: object
     features: dict
+    validation: ValidationSet | None = None  # an explicit validation set
 
 
 class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
@@ -138,14 +145,17 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         "parametrization": [StrOptions(set(PARAMETRIZATIONS))],
         "parametric_activation": ["boolean"],
         **_input_layers.CONSTRAINTS,
+        "scoring": [str, callable, None],
     }
 
     # ---------------------------------------------------------------- fitting
-    def _fit(self, X, y, sample_weight, incremental, classes=None):
+    def _fit(self, X, y, sample_weight, incremental, classes=None, validation=()):
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True.")
         resuming = hasattr(self, "_session") and (self.warm_start or incremental)
         data = self._fit_data(X, y, sample_weight, incremental, resuming, classes)
+        if validation and check_validation_request(self, *validation):
+            data.validation = validation_set(self, *validation, data)
         architecture = self._architecture(data, resuming)
         if resuming:
             self._check_resumable(architecture, incremental)
@@ -328,6 +338,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             "dropout_schedule": self.dropout_schedule,
             "weight_decay_schedule": self.weight_decay_schedule,
             "lr_factors": self.lr_factors or None,
+            "scoring": self.scoring,  # early stopping's, which L-BFGS ignores
         }
         for name, value in ignored.items():
             if value is not None:
@@ -374,26 +385,36 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
 
     def _core_data(self, data, session):
         """What the session trains on: all rows, or all but the held-out ones
-        (early stopping, which full-batch L-BFGS ignores, as in scikit-learn)."""
+        (early stopping, which full-batch L-BFGS ignores, as in scikit-learn),
+        and what it validates on: those rows, or the explicit validation set."""
+        w, Y = data.sample_weight, self._training_targets(data.Y, data.encoder)
         if not self.early_stopping or self.solver == "lbfgs":
-            return training.Data(data.X, data.Y, data.sample_weight)
-        train_rows, val_rows = hold_out(
-            data.y,
-            self.validation_fraction,
-            self._stratifies(data.y),
-            session.draw_seed(),
+            return training.Data(data.X, Y, w)
+        measure = validation_measure(self, data.encoder)  # before any draw
+        train_rows, held = None, data.validation
+        if held is None:
+            train_rows, rows = hold_out(
+                data.y,
+                self.validation_fraction,
+                self._stratifies(data.y),
+                session.draw_seed(),
+            )
+            w_val = None if w is None else w[rows]
+            held = ValidationSet(None, data.Y[rows], data.y[rows], w_val, rows)
+        validation = training.Validation(
+            held.rows,
+            held.Y,
+            held.sample_weight,
+            lambda outputs: measure(outputs, held),
+            X=held.X,
+            prefer_last=self.scoring is not None,  # ties go to the last epoch
+            metric="score" if self.scoring is None else self.scoring,
         )
-        w = data.sample_weight
-        w_val = None if w is None else w[val_rows]
-        y_val = data.y[val_rows]
+        return training.Data(data.X, Y, w, train_rows, validation)
 
-        def score(outputs):
-            if not np.isfinite(outputs).all():
-                return np.nan
-            return self._validation_score(outputs, y_val, w_val, data.encoder)
-
-        validation = training.Validation(val_rows, data.Y[val_rows], w_val, score)
-        return training.Data(data.X, data.Y, w, train_rows, validation)
+    def _training_targets(self, Y, encoder):
+        """The targets training fits (the classifier may smooth them)."""
+        return Y
 
     def _train(self, session, network, core_data, data, settings, incremental):
         """One call into the core, with the epoch callbacks (step 3)."""
@@ -544,7 +565,16 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         return vars(self).get("activation_params_")
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the model to data matrix X and target(s) y.
 
         Parameters
@@ -556,13 +586,36 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             regression).
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+default=None
+            A validation set for early stopping, instead of holding out
+            ``validation_fraction`` of X (which then all trains); requires
+            ``early_stopping=True`` and a stochastic solver. It is checked as X
+            is (the same features, no NaN). In a
+            :class:`~sklearn.pipeline.Pipeline`, ``X_val`` can be transformed
+            as X is with ``Pipeline(..., transform_input=["X_val"])``; routed
+            through metadata routing with ``set_fit_request(X_val=True,
+            y_val=True)``, as for scikit-learn's HistGradientBoosting
+            estimators.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            The targets of ``X_val``, of the form of y; in classification, only
+            labels among those of y.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation samples in the validation score
+            (``class_weight`` does not apply to them).
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight, incremental=False)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            incremental=False,
+            validation=(X_val, y_val, sample_weight_val),
+        )
 
     def _sample_weight(self, sample_weight, y, encoder):
         return sample_weight

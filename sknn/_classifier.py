@@ -1,10 +1,12 @@
 """FirstNetClassifier: target encoding, class weights and class predictions."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
@@ -16,6 +18,7 @@ from ._input import (
     class_weight_per_row,
     validate_training_data,
 )
+from ._scoring import EpochOutputs
 
 _SINGLE_LABEL = ("binary", "multiclass")
 
@@ -44,6 +47,31 @@ def _binarize(y, classes):
     return indicator
 
 
+def _class_labels(outputs, encoder):
+    """The labels that outputs (one row per sample) predict."""
+    if outputs.shape[1] == 1:
+        outputs = outputs.ravel()
+    return encoder.inverse_transform(outputs)
+
+
+def _class_probabilities(outputs, n_classes, softmax):
+    """``predict_proba`` from outputs; may write into ``outputs``."""
+    if n_classes == 1:
+        return np.ones_like(outputs)  # a single class seen: it is certain
+    if outputs.shape[1] == 1:
+        return np.concatenate([1.0 - outputs, outputs], axis=1)
+    if softmax:
+        # a float32 X computes in float32: rows then sum to 1 only to ~1e-7,
+        # which log_loss warns about; normalise again in float64
+        outputs /= outputs.sum(axis=1, keepdims=True)
+    return outputs
+
+
+def _log(probabilities):
+    with np.errstate(divide="ignore"):
+        return np.log(probabilities, out=probabilities)
+
+
 class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
     __doc__ = f"""Multi-layer perceptron classifier on sknn's NumPy core.
 
@@ -59,6 +87,16 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         Weights of the classes, multiplied into ``sample_weight``. 'balanced'
         uses ``n_samples / (n_classes * np.bincount(y))``; in ``partial_fit`` it
         balances each chunk on its own.
+    label_smoothing : float, default=0.0
+        Train on the targets ``(1 - label_smoothing) * Y + label_smoothing /
+        K`` instead of 0/1 ones (Szegedy et al., "Rethinking the Inception
+        Architecture", CVPR 2016; Müller et al., "When Does Label Smoothing
+        Help?", NeurIPS 2019): K is the number of classes, and 2 for a binary
+        problem's single output and for each multilabel column. It keeps the
+        network from driving its outputs to certainty, a regularizer that often
+        improves calibration and accuracy. In [0, 1). ``loss_curve_`` and
+        ``loss_`` are then the loss against the smoothed targets (it cannot reach
+        0); validation scores and losses use the true labels.
 
     Attributes
     ----------
@@ -81,6 +119,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
     _parameter_constraints: dict = {
         **_BaseFirstNet._parameter_constraints,
         "class_weight": [StrOptions({"balanced"}), dict, None],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
     }
 
     def __init__(
@@ -126,6 +165,8 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         embedded_features="auto",
         embedding_size=4,
         embedding_frequency_scale=0.1,
+        scoring=None,
+        label_smoothing=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -167,6 +208,8 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         self.embedded_features = embedded_features
         self.embedding_size = embedding_size
         self.embedding_frequency_scale = embedding_frequency_scale
+        self.scoring = scoring
+        self.label_smoothing = label_smoothing
 
     # -------------------------------------------------------- target encoding
     def _validate_input(self, X, y, reset):
@@ -240,6 +283,25 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
     def _encoder_attributes(self, encoder):
         return dict(_label_binarizer=encoder, classes_=encoder.classes_)
 
+    def _encode_validation_targets(self, y_val, encoder):
+        present = np.unique(y_val) if _plain_labels(y_val) else unique_labels(y_val)
+        unseen = np.setdiff1d(present, encoder.classes_)
+        if len(unseen):
+            raise ValueError(
+                f"y_val has labels {unseen.tolist()} that are not among the classes "
+                f"of y, {encoder.classes_.tolist()}: the network has no output for "
+                "them. Drop those rows from the validation set, or train on them."
+            )
+        return encoder.transform(y_val)
+
+    def _training_targets(self, Y, encoder):
+        eps = self.label_smoothing
+        if not eps:
+            return Y
+        # softmax: K classes share eps; each logistic column is a 2-class problem
+        n_classes = Y.shape[1] if encoder.y_type_ == "multiclass" else 2
+        return (1 - eps) * Y + eps / n_classes
+
     def _sample_weight(self, sample_weight, y, encoder):
         if self.class_weight is None:
             return sample_weight
@@ -264,6 +326,19 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         return accuracy_score(
             y_val, encoder.inverse_transform(outputs), sample_weight=w_val
         )
+
+    def _epoch_outputs(self, outputs, encoder):
+        softmax = self._loss_name(encoder) == "categorical_cross_entropy"
+
+        def probabilities():  # a copy: the outputs serve every response
+            return _class_probabilities(outputs.copy(), len(encoder.classes_), softmax)
+
+        responses = dict(
+            predict=lambda: _class_labels(outputs, encoder),
+            predict_proba=probabilities,
+            predict_log_proba=lambda: _log(probabilities()),
+        )
+        return EpochOutputs(responses, "classifier", encoder.classes_)
 
     # ---------------------------------------------------------------- methods
     @available_if(_BaseFirstNet._partial_fit_available)
@@ -303,10 +378,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         y : ndarray of shape (n_samples,) or (n_samples, n_classes)
             The predicted classes.
         """
-        outputs = self._forward(X)
-        if self.n_outputs_ == 1:
-            outputs = outputs.ravel()
-        return self._label_binarizer.inverse_transform(outputs)
+        return _class_labels(self._forward(X), self._label_binarizer)
 
     def predict_proba(self, X):
         """Probability estimates, float64.
@@ -321,16 +393,9 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         y_prob : ndarray of shape (n_samples, n_classes)
             Probability of each class, in the order of `classes_`.
         """
-        outputs = self._forward(X)
-        if len(self.classes_) == 1:
-            return np.ones_like(outputs)  # a single class seen: it is certain
-        if self.n_outputs_ == 1:
-            return np.concatenate([1.0 - outputs, outputs], axis=1)
-        if self.out_activation_ == "softmax":
-            # a float32 X computes in float32: rows then sum to 1 only to ~1e-7,
-            # which log_loss warns about; normalise again in float64
-            outputs /= outputs.sum(axis=1, keepdims=True)
-        return outputs
+        return _class_probabilities(
+            self._forward(X), len(self.classes_), self.out_activation_ == "softmax"
+        )
 
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates.
@@ -345,9 +410,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         log_y_prob : ndarray of shape (n_samples, n_classes)
             ``log(predict_proba(X))``.
         """
-        probabilities = self.predict_proba(X)
-        with np.errstate(divide="ignore"):
-            return np.log(probabilities, out=probabilities)
+        return _log(self.predict_proba(X))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

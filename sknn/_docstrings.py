@@ -207,6 +207,22 @@ _SHARED_DOC = """
         Standard deviation of the initial frequencies (RealMLP's 0.1, for
         inputs robust-scaled to about [-3, 3]). Raise it for targets that vary
         quickly with a feature. Used at initialization only.
+    lr_schedule : {'constant', 'invscaling', 'adaptive'}, default=None
+        Learning-rate schedule for any stochastic solver, with the meanings of
+        ``learning_rate``. None keeps scikit-learn's behaviour: ``learning_rate``
+        for 'sgd', a constant rate for the others.
+
+    scoring : str, callable or None, default=None
+        The validation score of early stopping (unused without it): the epoch
+        with the best score is kept, and ``n_iter_no_change`` and ``tol`` apply
+        to it. None is scikit-learn's: accuracy (classifier) or R² (regressor),
+        the first of tied epochs kept. 'loss' is the validation loss, negated
+        (higher is better); any other value is a scikit-learn scorer, a name
+        such as 'roc_auc' or 'neg_log_loss' or a callable
+        ``scorer(estimator, X, y)`` (see :func:`sklearn.metrics.check_scoring`),
+        scored from each epoch's validation outputs. With 'loss' or a scorer,
+        the last of tied epochs is kept. ``validation_scores_`` and
+        ``best_validation_score_`` hold this score. Stochastic solvers only.
 """
 
 _SHARED_ATTRIBUTES = """
@@ -220,10 +236,11 @@ _SHARED_ATTRIBUTES = """
         The training loss of every epoch ('lbfgs': every iteration).
 
     validation_scores_ : list of float or None
-        The validation score of every epoch, with early stopping.
+        The validation score of every epoch (see ``scoring``), with early
+        stopping.
 
     best_validation_score_ : float or None
-        The best validation score, with early stopping.
+        The best validation score (see ``scoring``), with early stopping.
 
     history_ : list of dict
         One record per epoch: 'epoch', 'loss', 'val_loss' and 'val_score' (None

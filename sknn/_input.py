@@ -6,6 +6,7 @@ what a fit learns about its input is published only when the fit succeeds.
 """
 
 import os
+from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,6 +42,22 @@ def validate_training_data(estimator, X, y, reset, **check_params):
     return X, y, features
 
 
+@contextmanager
+def fitted_features(estimator, features):
+    """``estimator``'s feature attributes as this fit found them (``features``,
+    from :func:`validate_training_data`), while more data of the fit is checked
+    against them; then back as they were."""
+    state = vars(estimator)
+    kept = {name: state.pop(name) for name in _FEATURE_ATTRIBUTES if name in state}
+    state.update({name: value for name, value in features.items() if value is not None})
+    try:
+        yield
+    finally:
+        for name in _FEATURE_ATTRIBUTES:
+            state.pop(name, None)
+        state.update(kept)
+
+
 def _value_range(values, chunk_elements=1 << 17):
     """``(min, max)`` of an array, NaN when it holds a NaN, reading it once.
 
@@ -57,7 +74,7 @@ def _value_range(values, chunk_elements=1 << 17):
     return (np.min(lows), np.max(highs)) if lows else (0.0, 0.0)
 
 
-def training_input(X, dtype, estimator_name, full_batch):
+def training_input(X, dtype, estimator_name, full_batch, input_name="X"):
     """``X`` as training reads it, checked finite and within ``dtype``.
 
     Minibatch solvers read a dense, C-contiguous ``X`` in place and convert
@@ -70,10 +87,10 @@ def training_input(X, dtype, estimator_name, full_batch):
     low, high = _value_range(values)
     largest = np.finfo(dtype).max
     if not (-largest <= low and high <= largest):  # False for NaN too
-        assert_all_finite(values, input_name="X", estimator_name=estimator_name)
+        assert_all_finite(values, input_name=input_name, estimator_name=estimator_name)
         raise ValueError(
-            f"X has values too large for dtype='{dtype}' (largest finite value "
-            f"{largest:.3g}): scale X, e.g. with StandardScaler, or use "
+            f"{input_name} has values too large for dtype='{dtype}' (largest "
+            f"finite value {largest:.3g}): scale it, e.g. with StandardScaler, or use "
             "dtype='float64'."
         )
     if sp.issparse(X):
@@ -94,7 +111,7 @@ def check_targets_fit(Y, dtype):
         )
 
 
-def sample_weights(sample_weight, X):
+def sample_weights(sample_weight, X, name="sample_weight"):
     """Sample weights as float64, checked; None when not given.
 
     They stay float64 whatever the training dtype: weights are relative, and a
@@ -103,7 +120,7 @@ def sample_weights(sample_weight, X):
     if sample_weight is None:
         return None
     weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
-    check_effective_weights(weights, "sample_weight")
+    check_effective_weights(weights, name)
     return weights
 
 

@@ -12,6 +12,7 @@ from sklearn.utils.validation import column_or_1d
 from ._base import _BaseFirstNet
 from ._docstrings import _SHARED_ATTRIBUTES, _SHARED_DOC
 from ._input import validate_training_data
+from ._scoring import EpochOutputs
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         embedded_features="auto",
         embedding_size=4,
         embedding_frequency_scale=0.1,
+        scoring=None,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -165,6 +167,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.embedded_features = embedded_features
         self.embedding_size = embedding_size
         self.embedding_frequency_scale = embedding_frequency_scale
+        self.scoring = scoring
 
     def _validate_input(self, X, y, reset):
         X, y, features = validate_training_data(
@@ -206,6 +209,10 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
     def _encoder_attributes(self, encoder):
         return dict(_target_scaling=encoder)
 
+    def _encode_validation_targets(self, y_val, encoder):
+        Y = y_val.reshape(y_val.shape[0], -1)
+        return Y if encoder is None else encoder.transform(Y)  # the fit's scaling
+
     def _loss_name(self, encoder):
         return self.loss
 
@@ -216,6 +223,12 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         if encoder is not None:
             outputs = encoder.inverse_transform(outputs)
         return r2_score(y_val, outputs.reshape(y_val.shape), sample_weight=w_val)
+
+    def _epoch_outputs(self, outputs, encoder):
+        if encoder is not None:
+            outputs = encoder.inverse_transform(outputs)
+        predictions = outputs.ravel() if outputs.shape[1] == 1 else outputs
+        return EpochOutputs({"predict": lambda: predictions}, "regressor")
 
     @available_if(_BaseFirstNet._partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)

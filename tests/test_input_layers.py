@@ -54,7 +54,11 @@ def test_backprop_matches_finite_differences(embedded, scale, loss_name):
     sample_weight = rng.uniform(0.5, 2.0, 7)
     inputs = InputLayers(4, embedded, scale, n_frequencies=5, size=3)
     net = Network(
-        [inputs.width, 6, 3], ["tanh"], loss.output_activation, np.float64, inputs
+        [inputs.width, 6, 3],
+        ["tanh"],
+        loss.output_activation,
+        np.float64,
+        inputs=inputs,
     )
     net.initialize(rng, INITIALIZERS["auto"])
     if scale:  # away from 1, so that a gradient that ignores s is wrong
@@ -84,7 +88,7 @@ def test_backprop_matches_finite_differences(embedded, scale, loss_name):
 
 def test_groups_lay_out_params_in_order():
     inputs = InputLayers(4, [1, 2], scale=True, n_frequencies=3, size=4)
-    net = Network([inputs.width, 5, 2], ["relu"], "identity", np.float64, inputs)
+    net = Network([inputs.width, 5, 2], ["relu"], "identity", np.float64, inputs=inputs)
     assert list(net.groups) == ["weights", "biases", "scale", "embedding"]
     stops = [0] + [s.stop for s in net.groups.values()]
     assert [s.start for s in net.groups.values()] == stops[:-1]
@@ -100,7 +104,7 @@ def test_network_predict_is_the_training_forward(dtype):
     rng = np.random.default_rng(1)
     X = rng.normal(size=(9, 4)).astype(dtype)
     inputs = InputLayers(4, [0, 3], scale=True, n_frequencies=6, size=3)
-    net = Network([inputs.width, 5, 2], ["gelu"], "identity", dtype, inputs)
+    net = Network([inputs.width, 5, 2], ["gelu"], "identity", dtype, inputs=inputs)
     net.initialize(rng, INITIALIZERS["auto"])
     net.input_params["scale"][...] = rng.uniform(0.5, 1.5, inputs.width)
     trained = net.forward(X, Workspace(net, 9, [0.0]))

@@ -93,3 +93,19 @@ def test_onnx_export_maps_back(data):
     session = onnxruntime.InferenceSession(to_onnx(model).SerializeToString())
     (exported,) = session.run(None, {"X": X.astype(np.float32)})
     np.testing.assert_allclose(exported.ravel(), model.predict(X), rtol=1e-4)
+
+
+@pytest.mark.parametrize("scoring", [None, "r2", "neg_mean_squared_error", "loss"])
+def test_explicit_validation_set_is_scored_in_units_of_y(data, scoring):
+    X, y = data
+    fast = dict(learning_rate_init=0.03, max_iter=40, n_iter_no_change=100)
+    model = _net(normalize_y=True, early_stopping=True, scoring=scoring, **fast)
+    model.fit(X[:150], y[:150], X_val=X[150:], y_val=y[150:])
+    errors = model.predict(X[150:]) - y[150:]
+    if scoring == "neg_mean_squared_error":
+        expected = -np.mean(errors**2)
+    elif scoring == "loss":  # half the squared error, in standardized units
+        expected = -0.5 * np.mean((errors / model._target_scaling.scale) ** 2)
+    else:
+        expected = model.score(X[150:], y[150:])
+    np.testing.assert_allclose(model.best_validation_score_, expected, rtol=1e-9)

@@ -12,7 +12,10 @@ shared by all of them.
 over outputs and averages it over samples, with sample weights if any: the
 objective whose gradient ``delta`` gives. ``reported`` is the loss as
 scikit-learn's MLP reports it (the squared error averaged over outputs too). The
-cross-entropies take 0/1 targets (one-hot or indicator rows).
+cross-entropies take targets in [0, 1]: one-hot or indicator rows, or soft
+ones such as label smoothing makes (each softmax row summing to 1, which keeps
+``delta = A - Y`` its gradient); for 0/1 targets they compute exactly what the
+0/1 formula ``-log(probability of the truth)`` would.
 """
 
 import numpy as np
@@ -120,6 +123,14 @@ class Poisson(Loss):
         return y_log_y_over_a - Y + A
 
 
+def _hard_target_loss(A, target):
+    # -log(1 - |a - t|): minus the log of the probability given to the truth t
+    probability_of_truth = np.subtract(A, target)
+    np.abs(probability_of_truth, out=probability_of_truth)
+    np.subtract(1.0, probability_of_truth, out=probability_of_truth)
+    return _negative_log(probability_of_truth)
+
+
 class BinaryCrossEntropy(Loss):
     """One independent logistic output per column: binary and multilabel problems.
 
@@ -130,17 +141,19 @@ class BinaryCrossEntropy(Loss):
     >>> Y, A = np.array([[1.0, 0.0]]), np.array([[0.5, 0.1]])
     >>> BinaryCrossEntropy().pointwise(Y, A).round(3)  # -log 0.5, -log 0.9
     array([[0.693, 0.105]])
+    >>> soft = np.array([[0.9, 0.1]])  # -(0.9 log 0.5 + 0.1 log 0.5), ...
+    >>> BinaryCrossEntropy().pointwise(soft, A).round(3)
+    array([[0.693, 0.325]])
     """
 
     name = "binary_cross_entropy"
     output_activation = "logistic"
 
     def pointwise(self, Y, A):
-        # L = -y log a - (1 - y) log(1 - a) = -log(1 - |a - y|) for y in {0, 1}
-        probability_of_truth = np.subtract(A, Y)
-        np.abs(probability_of_truth, out=probability_of_truth)
-        np.subtract(1.0, probability_of_truth, out=probability_of_truth)
-        return _negative_log(probability_of_truth)
+        # L = -y log a - (1 - y) log(1 - a) = y L(1) + (1 - y) L(0), where
+        # L(t) = -log(1 - |a - t|) is the loss of a hard target t; for y in {0, 1}
+        # the other term is exactly 0 (L(t) is finite: -log floors at eps)
+        return Y * _hard_target_loss(A, 1.0) + (1.0 - Y) * _hard_target_loss(A, 0.0)
 
 
 class CategoricalCrossEntropy(Loss):
@@ -153,14 +166,18 @@ class CategoricalCrossEntropy(Loss):
     >>> Y, A = np.array([[0.0, 1.0, 0.0]]), np.array([[0.2, 0.5, 0.3]])
     >>> CategoricalCrossEntropy().pointwise(Y, A).round(3)  # -log 0.5
     array([[0.693]])
+    >>> soft = np.array([[0.1, 0.8, 0.1]])  # -(0.1 log 0.2 + 0.8 log 0.5 + ...)
+    >>> CategoricalCrossEntropy().pointwise(soft, A).round(3)
+    array([[0.836]])
     """
 
     name = "categorical_cross_entropy"
     output_activation = "softmax"
 
     def pointwise(self, Y, A):
-        # L = -sum_k y_k log a_k = -log a_true for a one-hot y; one column per sample
-        return _negative_log(np.einsum("ij,ij->i", Y, A)[:, None])
+        # L = -sum_k y_k log a_k, one column per sample; for a one-hot y every
+        # other term is exactly 0 (-log floors at eps), so L = -log a_true
+        return np.einsum("ij,ij->i", Y, _negative_log(np.array(A)))[:, None]
 
 
 LOSSES = {

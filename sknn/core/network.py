@@ -29,9 +29,9 @@ from itertools import pairwise
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .input_layers import embed
 from .parametric import ParametricActivation, hidden_unit_views
 from .parametrization import effective_weight, layer_scales, trained_weight
-from .input_layers import embed
 
 
 def _sparse_matmul(A, B, out):

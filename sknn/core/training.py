@@ -94,7 +94,15 @@ class Settings:
 
 @dataclass
 class Validation:
-    """Held-out rows of the training data: ``score(outputs)`` is higher-is-better.
+    """Validation data: ``score(outputs)`` is higher-is-better.
+
+    The rows ``rows`` of ``X``, the training data's inputs when ``X`` is None
+    (rows held out of it); with a matrix ``X`` of its own (an explicit
+    validation set), all of its rows when ``rows`` is None. The best epoch is
+    the first of those with the highest score, or with ``prefer_last`` the last
+    of them. ``metric`` names what the score measures: when it changes between
+    calls, the search for the best epoch starts over.
+
     Examples
     --------
     >>> import numpy as np
@@ -106,10 +114,18 @@ class Validation:
     -0.5
     """
 
-    rows: np.ndarray
+    rows: np.ndarray | None
     Y: np.ndarray
     sample_weight: np.ndarray | None
     score: object
+    X: object = None
+    prefer_last: bool = False
+    metric: object = "score"
+
+    def outputs(self, network, training_X):
+        """The network's outputs on these rows, computed in chunks."""
+        X = training_X if self.X is None else self.X
+        return network.predict(X, rows=self.rows)
 
 
 @dataclass
@@ -207,6 +223,7 @@ class Trainer:
         self.timeline = None  # the per-step schedules, and
         self.timeline_epochs = 0  # the epochs trained on their horizon so far
         self.plateau = Plateau(0.0, np.inf, higher_is_better=False)
+        self.metric = None  # what the plateau watches: None for the training loss
         self.samples_seen = 0
         self.n_epochs = 0
         self.history = []
@@ -240,8 +257,7 @@ class Trainer:
         begun = last_completed = Checkpoint(self)
         epochs_before = self.n_epochs
         try:
-            watch_score = data.validation is not None
-            self._configure(settings, new_optimizer, watch_score, max_epochs)
+            self._configure(settings, new_optimizer, data.validation, max_epochs)
             batch_size = min(settings.batch_size, data.n_train)
             ws = Workspace(network, batch_size, settings.dropout)
             for completed in range(max_epochs):
@@ -263,7 +279,7 @@ class Trainer:
         finally:
             self.network = None
 
-    def _configure(self, settings, new_optimizer, watch_score, max_epochs):
+    def _configure(self, settings, new_optimizer, validation, max_epochs):
         """Take the caller's current settings; see :class:`Settings`."""
         network = self.network
         if not same_random_state(settings.random_state, self.random_state):
@@ -300,9 +316,15 @@ class Trainer:
         if new_optimizer or timeline != self.timeline:
             self.timeline_epochs = 0  # the clock restarts with new schedules
         self.timeline = timeline
-        if watch_score != self.plateau.higher_is_better:
-            self.best_params = None  # early stopping toggled: the old best is moot
-        self.plateau.configure(settings.tol, settings.n_iter_no_change, watch_score)
+        metric = None if validation is None else validation.metric
+        if metric != self.metric:
+            # early stopping toggled, or scored otherwise: the old best is moot
+            self.best_params = None
+            self.plateau = Plateau(0.0, np.inf, higher_is_better=metric is not None)
+            self.metric = metric
+        self.plateau.configure(
+            settings.tol, settings.n_iter_no_change, metric is not None
+        )
         self.settings = settings
 
     def _epoch_and_decide(self, data, ws, callbacks):
@@ -394,13 +416,14 @@ class Trainer:
         if validation is None:
             self.plateau.update(train_loss)
         else:
-            outputs = self.network.predict(data.X, rows=validation.rows)
+            outputs = validation.outputs(self.network, data.X)
             loss = LOSSES[self.settings.loss]
             record["val_loss"] = loss.reported(
                 validation.Y, outputs, validation.sample_weight
             )
-            record["val_score"] = float(validation.score(outputs))
-            if self.plateau.update(record["val_score"]):
+            score = record["val_score"] = float(validation.score(outputs))
+            best = self.plateau.update(score)
+            if best or (validation.prefer_last and score == self.plateau.best_value):
                 self.best_params = self.network.params.copy()
         self.history.append(record)
         return record
