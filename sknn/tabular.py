@@ -16,6 +16,7 @@ ingredient bought. Needs the ``tabular`` extra (``pip install sknn[tabular]``,
 which installs skrub).
 """
 
+import numpy as np
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
@@ -27,14 +28,34 @@ from ._regressor import FirstNetRegressor
 RECIPE = {
     "shared": dict(
         hidden_layer_sizes=(256, 256),
-        batch_size=128,
-        dropout=0.1,
+        parametrization="ntk",
+        parametric_activation=True,
+        numeric_embedding="periodic",
+        feature_scaling=True,
+        lr_factors={"biases": 0.1, "activations": 0.1, "embedding": 0.1, "scale": 6.0},
+        solver="adamw",
+        alpha=0.02,
+        weight_decay_schedule="flat_cos",
+        dropout=0.15,
+        dropout_schedule="flat_cos",
+        lr_schedule="coslog",
+        beta_2=0.95,
+        batch_size=256,
+        max_iter=48,
         early_stopping=True,
-        n_iter_no_change=20,
-        max_iter=300,
+        validation_fraction=0.2,
+        n_iter_no_change=np.inf,
     ),
-    "classifier": dict(),
-    "regressor": dict(normalize_y=True),
+    "classifier": dict(activation="selu", learning_rate_init=0.04, label_smoothing=0.1),
+    "regressor": dict(activation="mish", learning_rate_init=0.2, normalize_y=True),
+}
+
+# The parameter groups that exist only while a network parameter turns them on:
+# an override that turns one off drops its learning-rate factor too.
+_GROUP_SWITCHES = {
+    "activations": lambda params: params["parametric_activation"],
+    "scale": lambda params: params["feature_scaling"],
+    "embedding": lambda params: params["numeric_embedding"] is not None,
 }
 
 # One-hot up to this many levels: a categorical column's levels are usually
@@ -48,17 +69,41 @@ _TASKS = {
 }
 
 
-def recipe_parameters(task):
-    """The network step's parameters for ``task``: 'classifier' or 'regressor'.
+def recipe_parameters(task, **overrides):
+    """The network step's parameters for ``task``, with ``overrides`` applied.
+
+    Parameters
+    ----------
+    task : {'classifier', 'regressor'}
+        The network step's task.
+    **overrides
+        Parameters that replace the recipe's. One that turns off a parameter
+        group (``numeric_embedding=None``, ``feature_scaling=False``,
+        ``parametric_activation=False``) also drops that group's entry of the
+        recipe's ``lr_factors``, unless ``lr_factors`` is given too.
+
+    Returns
+    -------
+    dict
+        Keyword arguments for the task's FirstNet estimator.
 
     Examples
     --------
     >>> from sknn.tabular import recipe_parameters
     >>> recipe_parameters("regressor")["normalize_y"]
     True
+    >>> recipe_parameters("classifier", numeric_embedding=None)["lr_factors"]
+    {'biases': 0.1, 'activations': 0.1, 'scale': 6.0}
     """
     kind, _ = _task(task)
-    return {**RECIPE["shared"], **RECIPE[kind]}
+    params = {**RECIPE["shared"], **RECIPE[kind], **overrides}
+    if "lr_factors" not in overrides and params.get("lr_factors"):
+        params["lr_factors"] = {
+            group: factor
+            for group, factor in params["lr_factors"].items()
+            if group not in _GROUP_SWITCHES or _GROUP_SWITCHES[group](params)
+        }
+    return params
 
 
 def tabular_pipeline(task, **overrides):
@@ -105,7 +150,7 @@ def tabular_pipeline(task, **overrides):
     """
     skrub = _import_skrub()
     kind, network_class = _task(task)
-    network = network_class(**{**recipe_parameters(kind), **overrides})
+    network = network_class(**recipe_parameters(kind, **overrides))
     one_hot = OneHotEncoder(
         drop="if_binary", handle_unknown="ignore", sparse_output=False
     )

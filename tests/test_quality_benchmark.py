@@ -183,3 +183,27 @@ def test_a_failing_model_is_reported_not_raised(tmp_path, monkeypatch, capsys):
     markdown = (out / "report.md").read_text()
     assert "| failed |" in markdown
     assert "spam7 / broken / split 0: RuntimeError: broken on purpose" in markdown
+
+
+@needs_data
+def test_jobs_run_datasets_at_once_with_the_same_records(tmp_path):
+    options = ["--datasets=spam7,concrete", "--models=hgb,recipe", "--splits=1"]
+    serial = _run(tmp_path / "serial", *options)[2]
+    parallel = _run(tmp_path / "parallel", *options, "--jobs=2")[2]
+
+    def scores(records):
+        return [
+            (r["dataset"], r["model"], r.get("accuracy"), r.get("r2")) for r in records
+        ]
+
+    assert scores(parallel) == scores(serial)
+    assert all(record["error"] is None for record in parallel)
+
+
+def test_every_ablation_changes_the_recipe():
+    def settings(pipeline):
+        return pipeline[-1].get_params(), [type(step) for _, step in pipeline.steps]
+
+    recipe = settings(MODELS["recipe"].build("binary", 0, 1))
+    for name in [name for name in MODELS if name.startswith("recipe-")]:
+        assert settings(MODELS[name].build("binary", 0, 1)) != recipe, name

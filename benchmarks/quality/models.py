@@ -223,9 +223,9 @@ def recipe_model(name, overrides=None, steps=None, description=None):
 
     def build(task, seed, n_threads):
         kind = "regressor" if task == "regression" else "classifier"
-        pipeline = sknn.tabular_pipeline(kind, random_state=seed)
-        known = pipeline[-1].get_params()
-        pipeline[-1].set_params(**{k: v for k, v in overrides.items() if k in known})
+        known = sknn.tabular_pipeline(kind)[-1].get_params()
+        applicable = {k: v for k, v in overrides.items() if k in known}
+        pipeline = sknn.tabular_pipeline(kind, random_state=seed, **applicable)
         return pipeline.set_params(**steps)
 
     if description is None:
@@ -243,3 +243,22 @@ def _skrub_missing():
 
 
 register(recipe_model("recipe"))
+# the ablations: each ingredient of the recipe off in turn
+_ABLATIONS = {
+    "no-embedding": dict(numeric_embedding=None),
+    "no-ntk": dict(
+        parametrization="standard", lr_factors=None, learning_rate_init=1e-3
+    ),
+    "no-schedules": dict(
+        lr_schedule="constant", dropout_schedule=None, weight_decay_schedule=None
+    ),
+    "no-parametric": dict(parametric_activation=False),
+    "no-scale": dict(feature_scaling=False),
+    "no-smoothing": dict(label_smoothing=0.0),
+    "no-squashing": None,  # StandardScaler in place of skrub's SquashingScaler
+}
+for _name, _overrides in _ABLATIONS.items():
+    if _overrides is None:
+        register(recipe_model(f"recipe-{_name}", steps={"scaler": StandardScaler()}))
+    else:
+        register(recipe_model(f"recipe-{_name}", _overrides))

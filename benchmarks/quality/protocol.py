@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.metrics import (
     accuracy_score,
     log_loss,
@@ -138,6 +139,7 @@ def run(
     n_threads=1,
     model_splits=None,
     log=print,
+    n_jobs=1,
 ):
     """Evaluate every model on every split of every dataset.
 
@@ -155,27 +157,50 @@ def run(
         Fewer splits for some models, by name (slow ones run on the first few).
     log : callable, default=print
         Receives one line per fit.
+    n_jobs : int, default=1
+        Datasets evaluated at once, each in its own process with ``n_threads``
+        threads; with more than one, a dataset's lines are logged when it is
+        done. Keep ``n_jobs * n_threads`` within the machine's cores, or the
+        fit times measure the contention.
 
     Returns
     -------
     list of dict
-        One record per (dataset, split, model), see :func:`evaluate`.
+        One record per (dataset, split, model), see :func:`evaluate`, in the
+        order of ``datasets``.
     """
-    model_splits = model_splits or {}
+    settings = (models, n_splits, max_rows, n_threads, model_splits or {})
+    if n_jobs == 1:
+        return [
+            record
+            for dataset in datasets
+            for record in _run_dataset(dataset, *settings, log=log)
+        ]
+    everything = []
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator")  # in order
+    for records in parallel(delayed(_run_dataset)(d, *settings) for d in datasets):
+        for record in records:
+            log(_progress_line(record))
+        everything += records
+    return everything
+
+
+def _run_dataset(
+    dataset, models, n_splits, max_rows, n_threads, model_splits, log=None
+):
+    """The records of every model on every split of one dataset."""
     records = []
     with threadpool_limits(limits=n_threads):
-        for dataset in datasets:
-            X, y = dataset.load(max_rows=max_rows)
-            for seed in range(n_splits):
-                split = (seed, *split_dataset(X, y, dataset.task, seed))
-                for model in models:
-                    if seed >= model_splits.get(model.name, n_splits):
-                        continue
-                    record = evaluate(
-                        model, dataset.name, dataset.task, split, n_threads
-                    )
+        X, y = dataset.load(max_rows=max_rows)
+        for seed in range(n_splits):
+            split = (seed, *split_dataset(X, y, dataset.task, seed))
+            for model in models:
+                if seed >= model_splits.get(model.name, n_splits):
+                    continue
+                record = evaluate(model, dataset.name, dataset.task, split, n_threads)
+                if log is not None:
                     log(_progress_line(record))
-                    records.append(record)
+                records.append(record)
     return records
 
 

@@ -36,6 +36,12 @@ def parse_args(argv=None):
         "--max-rows", type=int, default=8000, help="row cap per dataset; 0: none"
     )
     parser.add_argument("--threads", type=int, default=1, help="BLAS/OpenMP threads")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="datasets run at once, one process each (jobs x threads <= cores)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
     parser.add_argument(
         "--list", action="store_true", help="list datasets and models, then exit"
@@ -87,7 +93,8 @@ def header_lines(environment, args):
     return [
         f"date: {environment['date']}",
         f"CPU: {environment['cpu']} ({environment['logical_cpus']} logical CPUs)",
-        f"thread limit (BLAS, OpenMP, torch): {environment['thread_limit']}",
+        f"thread limit (BLAS, OpenMP, torch): {environment['thread_limit']} "
+        f"per process, {args.jobs} process(es) at once",
         f"thread pools: {'; '.join(environment['thread_pools']) or 'none found'}",
         "versions: "
         + ", ".join(f"{name} {v}" for name, v in environment["versions"].items()),
@@ -141,6 +148,7 @@ def main(argv=None):
         n_threads=args.threads,
         model_splits=args.model_splits,
         log=lambda line: print(line, flush=True),
+        n_jobs=args.jobs,
     )
     header.append(f"wall time: {time.perf_counter() - start:.0f} s")
     if not records:
@@ -156,6 +164,7 @@ def main(argv=None):
         "splits": args.splits,
         "model_splits": args.model_splits,
         "max_rows": args.max_rows or None,
+        "jobs": args.jobs,
     }
     report.write_json(
         args.out / "results.json", {**environment, "settings": settings}, records

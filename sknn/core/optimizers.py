@@ -305,7 +305,8 @@ def lr_factor_vector(groups, lr_factors, n_params, dtype):
     if unknown:
         raise ValueError(
             f"lr_factors names unknown parameter group(s) {unknown}; this "
-            f"network's groups are {list(groups)}."
+            f"network's groups are {list(groups)} (a group beyond 'weights' and "
+            "'biases' exists only while its feature is on)."
         )
     factors = np.ones(n_params, dtype=dtype)
     for name, factor in lr_factors.items():
