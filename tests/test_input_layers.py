@@ -350,3 +350,29 @@ def test_lbfgs_trains_the_input_layers():
     ).fit(X, y)
     assert reg.score(X, y) > 0.9
     assert not np.allclose(reg._unfolded_first_layer["scale"], 1.0)
+
+
+def test_resume_is_exact_with_every_recipe_ingredient():
+    # NTK divides the published coefs_ by sqrt(fan_in) on resume and the scale
+    # is folded into coefs_[0]: the resume must still continue bit for bit
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(120, 4))
+    y = (np.sin(3 * X[:, 0]) + X[:, 1] > 0).astype(int)
+    params = dict(
+        hidden_layer_sizes=(8,),
+        parametrization="ntk",
+        parametric_activation=True,
+        feature_scaling=True,
+        numeric_embedding="periodic",
+        lr_factors={"biases": 0.1, "activations": 0.1, "scale": 6.0, "embedding": 0.1},
+        learning_rate_init=0.01,
+        dtype="float64",
+        random_state=0,
+    )
+    straight = FirstNetClassifier(**params, max_iter=3, tol=0).fit(X, y)
+    resumed = FirstNetClassifier(**params).partial_fit(X, y, classes=[0, 1])
+    resumed = pickle.loads(pickle.dumps(resumed))
+    resumed.partial_fit(X, y).partial_fit(X, y)
+    for ours, theirs in zip(resumed.coefs_, straight.coefs_):
+        np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(resumed.predict_proba(X), straight.predict_proba(X))
