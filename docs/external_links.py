@@ -17,13 +17,18 @@ TARGETS = {
     **{
         name: f"{SKLEARN}modules/generated/{name}.html"
         for name in [
+            "sklearn.compose.TransformedTargetRegressor",
+            "sklearn.gaussian_process.GaussianProcessRegressor",
             "sklearn.linear_model.Perceptron",
             "sklearn.metrics.r2_score",
             "sklearn.model_selection.GridSearchCV",
+            "sklearn.model_selection.cross_val_score",
+            "sklearn.metrics.check_scoring",
             "sklearn.multioutput.MultiOutputRegressor",
             "sklearn.neural_network.MLPClassifier",
             "sklearn.neural_network.MLPRegressor",
             "sklearn.pipeline.Pipeline",
+            "sklearn.preprocessing.StandardScaler",
         ]
     },
     # labels of scikit-learn's user guide, cited by its estimators' score methods
@@ -32,6 +37,13 @@ TARGETS = {
     "ImportError": "https://docs.python.org/3/library/exceptions.html#ImportError",
     "pickle": "https://docs.python.org/3/library/pickle.html",
     "joblib": "https://joblib.readthedocs.io/en/stable/",
+    "joblib.dump": (
+        "https://joblib.readthedocs.io/en/stable/generated/joblib.dump.html"
+    ),
+    **{
+        f"skrub.{name}": f"https://skrub-data.org/stable/reference/generated/skrub.{name}.html"
+        for name in ["TableVectorizer", "SquashingScaler"]
+    },
     "matplotlib.axes.Axes.plot": (
         "https://matplotlib.org/stable/api/_as_gen/matplotlib.axes.Axes.plot.html"
     ),

@@ -10,7 +10,7 @@ column robustly and squashes outliers smoothly into a bounded range, and a
 the recipe's parameters learns from the result.
 
 The recipe's parameters were chosen on sknn's quality benchmark
-(``python -m benchmarks.quality``); :data:`RECIPE` lists them, and the user
+(``python -m benchmarks.quality``); ``RECIPE`` lists them, and the user
 guide's page on the recipe gives the benchmark's ablation table: what each
 ingredient bought. Needs the ``tabular`` extra (``pip install sknn[tabular]``,
 which installs skrub).
@@ -117,7 +117,7 @@ def tabular_pipeline(task, **overrides):
         are accepted too, as skrub's ``tabular_pipeline`` does).
     **overrides
         Parameters of the network step that replace the recipe's (see
-        :func:`recipe_parameters`), e.g. ``random_state=0``.
+        :func:`sknn.tabular.recipe_parameters`), e.g. ``random_state=0``.
 
     Returns
     -------

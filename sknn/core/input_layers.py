@@ -184,7 +184,7 @@ class InputLayers:
 
     ``embedded`` lists the columns of X to embed (None: no embedding) with the
     embedding ``EMBEDDINGS[embedding]``. ``n_features`` is the width of X;
-    :attr:`width` that of the first dense layer's input. Their parameters (the
+    ``width`` that of the first dense layer's input. Their parameters (the
     groups "scale", then "embedding") are a region of a flat vector;
     :meth:`views` names its parts.
 

@@ -286,7 +286,7 @@ def lr_factor_vector(groups, lr_factors, n_params, dtype):
     """Per-parameter step multipliers from ``{group name: factor}``; None if none.
 
     ``groups`` maps each group's name to its slice of ``params`` (see
-    :attr:`sknn.core.network.Network.groups`); parameters of groups not named
+    ``Network.groups`` in :mod:`sknn.core.network`); parameters of groups not named
     keep a factor of 1. A factor of 0 freezes its group.
 
     Examples
