@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from faults import raise_at_batch
+from gradcheck import numeric_gradient
 
 from sknn.core.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from sknn.core.initializers import INITIALIZERS
@@ -55,21 +56,7 @@ def test_backprop_matches_finite_differences(activation, loss_name, alpha):
     net.loss_and_gradient(X, Y, sample_weight, ws, loss, alpha)
     analytic = ws.grad.copy()
 
-    weight_sum = sample_weight.sum()
-
-    def loss_at(params):
-        # the objective whose gradient delta is: Loss.mean, plus the L2 term
-        net.params[...] = params
-        weights = params[: net.n_weights]
-        penalty = 0.5 * alpha * float(weights @ weights) / weight_sum
-        return loss.mean(Y, net.forward(X, ws), sample_weight) + penalty
-
-    params, h = net.params.copy(), 1e-6
-    numeric = np.empty_like(params)
-    for k in range(params.size):
-        step = np.zeros_like(params)
-        step[k] = h
-        numeric[k] = (loss_at(params + step) - loss_at(params - step)) / (2 * h)
+    numeric = numeric_gradient(net, ws, X, Y, loss, sample_weight, alpha)
     relative_error = np.linalg.norm(analytic - numeric) / np.linalg.norm(
         analytic + numeric
     )

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from faults import raise_at_batch
+from gradcheck import numeric_gradient
 
 from sknn import FirstNetClassifier, FirstNetRegressor, to_onnx
 from sknn._input_layers import restore
@@ -69,18 +70,7 @@ def test_backprop_matches_finite_differences(embedded, scale, loss_name):
     net.loss_and_gradient(X, Y, sample_weight, ws, loss, alpha)
     analytic = ws.grad.copy()
 
-    def loss_at(params):
-        net.params[...] = params
-        weights = params[: net.n_weights]
-        penalty = 0.5 * alpha * float(weights @ weights) / sample_weight.sum()
-        return loss.mean(Y, net.forward(X, ws), sample_weight) + penalty
-
-    params, h = net.params.copy(), 1e-6
-    numeric = np.empty_like(params)
-    for k in range(params.size):
-        step = np.zeros_like(params)
-        step[k] = h
-        numeric[k] = (loss_at(params + step) - loss_at(params - step)) / (2 * h)
+    numeric = numeric_gradient(net, ws, X, Y, loss, sample_weight, alpha)
     for name, region in net.groups.items():
         a, b = analytic[region], numeric[region]
         assert np.linalg.norm(a - b) < 1e-7 * max(1.0, np.linalg.norm(b)), name

@@ -4,6 +4,7 @@ activations (the ingredients of RealMLP, Holzmüller et al., NeurIPS 2024)."""
 import numpy as np
 import pytest
 from faults import raise_at_batch
+from gradcheck import numeric_gradient
 from sklearn.datasets import load_iris
 
 from sknn import FirstNetClassifier, FirstNetRegressor
@@ -100,19 +101,7 @@ def _finite_difference_error(net, X, Y, loss, alpha=0.0):
     net.loss_and_gradient(X, Y, None, ws, loss, alpha)
     analytic = ws.grad.copy()
 
-    def loss_at(params):
-        net.params[...] = params
-        weights = params[: net.n_weights]
-        penalty = 0.5 * alpha * float(weights @ weights) / X.shape[0]
-        return loss.mean(Y, net.forward(X, ws), None) + penalty
-
-    params, h = net.params.copy(), 1e-6
-    numeric = np.empty_like(params)
-    for k in range(params.size):
-        step = np.zeros_like(params)
-        step[k] = h
-        numeric[k] = (loss_at(params + step) - loss_at(params - step)) / (2 * h)
-    net.params[...] = params
+    numeric = numeric_gradient(net, ws, X, Y, loss, alpha=alpha)
     return np.linalg.norm(analytic - numeric) / np.linalg.norm(analytic + numeric)
 
 
