@@ -131,6 +131,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple, np.ndarray],
         "weight_init": [StrOptions(set(INITIALIZERS))],
+        "data_init": ["boolean"],
         "dtype": [
             StrOptions({"float32", "float64"}),
             Options(type, {np.float32, np.float64}),
@@ -163,6 +164,8 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         session = self._session if resuming else training.Trainer(self.random_state)
         network = self._network(architecture, session, resuming)
         core_data = self._core_data(data, session)
+        if self.data_init and not resuming:  # after the hold-out: training rows only
+            session.initialize_from_data(network, core_data)
         result = self._train(session, network, core_data, data, settings, incremental)
         if usable_outcome(self, result, resuming, incremental):
             self._publish(session, network, architecture, data, result)

@@ -150,6 +150,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         max_fun=15000,
         dropout=0.0,
         weight_init="auto",
+        data_init=False,
         class_weight=None,
         dtype="float32",
         max_grad_norm=None,
@@ -193,6 +194,7 @@ class FirstNetClassifier(ClassifierMixin, _BaseFirstNet):
         self.max_fun = max_fun
         self.dropout = dropout
         self.weight_init = weight_init
+        self.data_init = data_init
         self.class_weight = class_weight
         self.dtype = dtype
         self.max_grad_norm = max_grad_norm

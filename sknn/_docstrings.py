@@ -105,6 +105,14 @@ _SHARED_DOC = """
         with ``parametrization='ntk'`` RealMLP's: trained weights from N(0, 1)
         and zero biases. The others draw the effective weights (``coefs_``).
 
+    data_init : bool, default=False
+        After the random draw, fit each layer in turn to up to 4096 training
+        rows, as RealMLP does (Holzmüller et al., NeurIPS 2024): divide each
+        unit's weights by the standard deviation of its pre-activation on them,
+        and set its bias to minus a random convex combination of its
+        pre-activations at 5 of the rows, so that every unit starts at unit
+        variance and bends inside the data. Used at initialization only.
+
     dtype : {'float32', 'float64'}, default='float32'
         Precision of the parameters and of training. Predictions are computed
         in the precision of X given to predict (float32 input stays float32, as

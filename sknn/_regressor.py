@@ -109,6 +109,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         max_fun=15000,
         dropout=0.0,
         weight_init="auto",
+        data_init=False,
         dtype="float32",
         max_grad_norm=None,
         lr_schedule=None,
@@ -152,6 +153,7 @@ class FirstNetRegressor(RegressorMixin, _BaseFirstNet):
         self.max_fun = max_fun
         self.dropout = dropout
         self.weight_init = weight_init
+        self.data_init = data_init
         self.dtype = dtype
         self.max_grad_norm = max_grad_norm
         self.lr_schedule = lr_schedule

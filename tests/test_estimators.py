@@ -52,6 +52,7 @@ def test_same_parameters_and_defaults_as_scikit_learn():
             "parametrization",
             "parametric_activation",
             "feature_scaling",
+            "data_init",
             "numeric_embedding",
             "embedded_features",
             "embedding_size",

@@ -13,6 +13,11 @@ This package never imports scikit-learn. Read it in this order:
 9. ``training.py``     the training session: its settings and the epoch loop
 10. ``lbfgs.py``       full-batch training through SciPy
 
+Then the tabular recipe's extras, each optional: ``parametrization.py`` (NTK
+scaling), ``parametric.py`` (activations with a learned shape),
+``input_layers.py`` (feature scale, periodic embeddings) and ``data_init.py``
+(weights and biases fitted to the data at the start).
+
 Symbols used throughout:
 
 ========  ==========================================================

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .checkpoint import Checkpoint, generator, same_random_state
+from .data_init import fit_to_data
 from .lbfgs import minimize_lbfgs
 from .losses import LOSSES
 from .network import Workspace
@@ -237,6 +238,12 @@ class Trainer:
     def initialize(self, network, initializer):
         """Draw the first weights of ``network`` from the session's generator."""
         network.initialize(self.rng, initializer)
+
+    def initialize_from_data(self, network, data):
+        """Fit the first weights of ``network`` to the rows ``data`` trains on
+        (:func:`~sknn.core.data_init.fit_to_data`), drawing from the session's
+        generator."""
+        fit_to_data(network, data.X, data.train_rows, self.rng)
 
     def draw_seed(self):
         """A seed from the session's generator, for the caller's own draws (such
