@@ -2,7 +2,8 @@
 
 A fit is one transaction, in four steps (:meth:`_BaseFirstNet._fit`):
 
-1. resolve: check the data and every setting once, changing nothing;
+1. resolve: check the data and every setting once, changing nothing
+   (:mod:`sknn._resolve`);
 2. set up: a new training session, or the previous one to resume;
 3. train: one call into :mod:`sknn.core.training`;
 4. publish: every fitted attribute at once, only when training produced a
@@ -12,7 +13,6 @@ The classifier and the regressor differ only in how targets are encoded, which
 loss they use and how outputs become predictions (their own modules).
 """
 
-import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -26,13 +26,13 @@ from . import _input_layers
 from ._callbacks import CallbackSupportMixin, epoch_tasks
 from ._fast_input import lean_prediction_input
 from ._input import (
-    check_memory,
     check_targets_fit,
     sample_weights,
     training_input,
 )
 from ._outcome import epoch_printer, usable_outcome
 from ._persistence import VersionedPickleMixin
+from ._resolve import check_resumable, resolve_architecture, resolve_settings
 from ._scoring import validation_measure
 from ._validation import (
     ValidationSet,
@@ -43,7 +43,6 @@ from ._validation import (
 from .core import training
 from .core.activations import HIDDEN_ACTIVATIONS
 from .core.initializers import INITIALIZERS
-from .core.losses import LOSSES
 from .core.network import Network, PredictionLayers, predict
 from .core.optimizers import OPTIMIZERS
 from .core.parametrization import PARAMETRIZATIONS, ntk_normal
@@ -54,30 +53,6 @@ _PREDICT_CHUNK_ELEMENTS = 1 << 20
 # Made from coefs_ and intercepts_ when they are published or loaded; never
 # pickled, as it holds nothing they do not
 _PREDICTION_LAYERS = "_prediction_layers"
-
-
-def _is_count(value):
-    # True and False are Integral, but hidden_layer_sizes=(True,) is a mistake
-    return isinstance(value, Integral | np.integer) and not isinstance(
-        value, bool | np.bool_
-    )
-
-
-@dataclass(frozen=True)
-class _Architecture:
-    """The network a fit resolved: what its weights mean."""
-
-    layer_units: tuple
-    hidden_activations: tuple
-    loss: str
-    dtype: str  # a name, not a numpy.dtype: skops trusts plain values only
-    parametrization: str = "standard"
-    parametric_activation: bool = False
-    input_layers: _input_layers.InputSpec | None = None
-
-    @property
-    def output_activation(self):
-        return LOSSES[self.loss].output_activation
 
 
 @dataclass
@@ -157,10 +132,10 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         data = self._fit_data(X, y, sample_weight, incremental, resuming, classes)
         if validation and check_validation_request(self, *validation):
             data.validation = validation_set(self, *validation, data)
-        architecture = self._architecture(data, resuming)
+        architecture = resolve_architecture(self, data, resuming)
         if resuming:
-            self._check_resumable(architecture, incremental)
-        settings = self._settings(architecture, data.X.shape[0])
+            check_resumable(self, architecture, incremental)
+        settings = resolve_settings(self, architecture, data.X.shape[0])
         session = self._session if resuming else training.Trainer(self.random_state)
         network = self._network(architecture, session, resuming)
         core_data = self._core_data(data, session)
@@ -186,182 +161,6 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     @property
     def _compute_dtype(self):
         return np.dtype(self.dtype)
-
-    def _architecture(self, data, resuming=False):
-        hidden_sizes = self._hidden_layer_sizes()
-        activations = self._per_layer("activation", self.activation, len(hidden_sizes))
-        for name in activations:
-            if name not in HIDDEN_ACTIVATIONS:
-                raise ValueError(
-                    f"Unknown activation {name!r}; choose from "
-                    f"{sorted(HIDDEN_ACTIVATIONS)}."
-                )
-        previous = self._architecture_.input_layers if resuming else None
-        inputs = _input_layers.resolve(self, data.X, previous)
-        width = data.X.shape[1] if inputs is None else inputs.width
-        layer_units = (width, *hidden_sizes, data.Y.shape[1])
-        return _Architecture(
-            layer_units,
-            tuple(str(name) for name in activations),
-            self._loss_name(data.encoder),
-            self._compute_dtype.name,
-            self.parametrization,
-            bool(self.parametric_activation),
-            inputs,
-        )
-
-    def _hidden_layer_sizes(self):
-        sizes = self.hidden_layer_sizes
-        sizes = [sizes] if np.isscalar(sizes) else list(sizes)
-        if not all(_is_count(s) and s > 0 for s in sizes):
-            shown = [s.item() if isinstance(s, np.generic) else s for s in sizes]
-            raise ValueError(
-                f"hidden_layer_sizes must be positive integers, got {shown}."
-            )
-        return [int(s) for s in sizes]
-
-    def _per_layer(self, name, value, n_hidden):
-        """Expand a scalar-or-sequence parameter to one value per hidden layer."""
-        values = [value] * n_hidden if isinstance(value, str | Real) else list(value)
-        if len(values) != n_hidden:
-            raise ValueError(
-                f"{name} has {len(values)} entries but there are {n_hidden} hidden "
-                f"layers (hidden_layer_sizes={self.hidden_layer_sizes!r}): give one "
-                "value, or one per hidden layer."
-            )
-        return values
-
-    def _dropout_rates(self, n_hidden):
-        rates = self._per_layer("dropout", self.dropout, n_hidden)
-        for rate in rates:
-            if not isinstance(rate, Real) or isinstance(rate, bool):
-                raise ValueError(f"Each dropout rate must be a float, got {rate!r}.")
-            if not 0 <= rate < 1:
-                why = "is negative" if rate < 0 else "would drop every unit"
-                raise ValueError(
-                    f"Each dropout rate must be in [0, 1): {float(rate)} {why}."
-                )
-        return tuple(float(rate) for rate in rates)
-
-    def _check_resumable(self, architecture, incremental):
-        """Refuse a resume whose network, or optimizer state, cannot carry over."""
-        before = self._architecture_
-        _input_layers.check_resumable(before.input_layers, architecture.input_layers)
-        if before.layer_units != architecture.layer_units:
-            raise ValueError(
-                "The network's layers changed since the last fit "
-                f"({list(before.layer_units)} -> {list(architecture.layer_units)}); "
-                "set warm_start=False to start over."
-            )
-        if before.parametric_activation != architecture.parametric_activation:
-            raise ValueError(
-                "parametric_activation changed since the last fit "
-                f"({before.parametric_activation} -> "
-                f"{architecture.parametric_activation}), which changes the "
-                "network's parameters; set warm_start=False to start over."
-            )
-        if not incremental:
-            return  # a warm start begins a new optimizer state: all else may change
-        changed = {
-            "solver": (self._session.solver, self.solver),
-            "dtype": (before.dtype, architecture.dtype),
-            "loss": (before.loss, architecture.loss),
-            "parametrization": (before.parametrization, architecture.parametrization),
-        }
-        for name, (old, new) in changed.items():
-            if old != new:
-                raise ValueError(
-                    f"partial_fit cannot continue with {name}={new!r}: the model was "
-                    f"trained with {name}={old!r}, and its optimizer state belongs "
-                    f"to that. Set {name}={old!r} back, or fit a new model."
-                )
-
-    def _settings(self, architecture, n_samples):
-        """Every training setting, resolved once for this call (step 1)."""
-        batch_size = self._batch_size(n_samples)
-        check_memory(architecture.layer_units, batch_size, architecture.dtype)
-        dropout = self._dropout_rates(len(architecture.layer_units) - 2)
-        if self.solver == "lbfgs":
-            self._check_full_batch_extras(dropout)
-        schedule = self._schedule()
-        return training.Settings(
-            solver=self.solver,
-            loss=architecture.loss,
-            learning_rate_init=self.learning_rate_init,
-            schedule=schedule,
-            power_t=self.power_t,
-            alpha=self.alpha,
-            batch_size=batch_size,
-            shuffle=self.shuffle,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            random_state=self.random_state,
-            solver_settings=dict(
-                momentum=self.momentum,
-                nesterov=self.nesterovs_momentum,
-                beta_1=self.beta_1,
-                beta_2=self.beta_2,
-                epsilon=self.epsilon,
-            ),
-            max_grad_norm=self.max_grad_norm,
-            dropout=dropout,
-            max_fun=self.max_fun,
-            lr_warmup=self.lr_warmup,
-            dropout_schedule=self.dropout_schedule,
-            weight_decay_schedule=self.weight_decay_schedule,
-            horizon=self.max_iter,
-            lr_factors=self.lr_factors,
-        )
-
-    def _schedule(self):
-        # as in scikit-learn, learning_rate applies to solver='sgd' only;
-        # lr_schedule applies a schedule to any stochastic solver
-        if self.lr_schedule is not None:
-            name, parameter = self.lr_schedule, "lr_schedule"
-        elif self.solver == "sgd":
-            name, parameter = self.learning_rate, "learning_rate"
-        else:
-            name, parameter = "constant", "lr_schedule"
-        if self.lr_warmup and not SCHEDULES[name].takes_warmup:
-            raise ValueError(
-                f"lr_warmup={self.lr_warmup!r} cannot ramp into {parameter}="
-                f"{name!r}, which sets the rate once per epoch: choose a schedule "
-                "set at every step ('constant', 'cosine', 'coslog', 'onecycle'), "
-                "or lr_warmup=0."
-            )
-        return name
-
-    def _check_full_batch_extras(self, dropout):
-        """Refuse extras that full-batch L-BFGS cannot honour, not ignore them."""
-        ignored = {
-            "dropout": self.dropout if any(dropout) else None,
-            "max_grad_norm": self.max_grad_norm,
-            "lr_schedule": self.lr_schedule,
-            "lr_warmup": self.lr_warmup or None,
-            "dropout_schedule": self.dropout_schedule,
-            "weight_decay_schedule": self.weight_decay_schedule,
-            "lr_factors": self.lr_factors or None,
-            "scoring": self.scoring,  # early stopping's, which L-BFGS ignores
-        }
-        for name, value in ignored.items():
-            if value is not None:
-                raise ValueError(
-                    f"{name}={value!r} has no effect with solver='lbfgs', which "
-                    "takes full-batch steps of its own: use a stochastic solver "
-                    f"(e.g. 'adam'), or leave {name} at its default."
-                )
-
-    def _batch_size(self, n_samples):
-        if self.solver == "lbfgs":
-            return n_samples
-        if self.batch_size == "auto":
-            return min(200, n_samples)
-        if self.batch_size > n_samples:
-            warnings.warn(
-                f"Got batch_size={self.batch_size} larger than the {n_samples} "
-                "samples: it is clipped to the number of samples."
-            )
-        return min(self.batch_size, n_samples)
 
     def _network(self, architecture, session, resuming):
         """The network to train: the fitted weights when resuming, else new ones."""
