@@ -124,6 +124,7 @@ def test_summary_ranks_wins_and_gap_closed():
     assert np.isnan(summary.at["sknn", "mean_r2"])
     assert summary.at["sknn", "fits"] == 4 and summary.at["sknn", "failed_fits"] == 1
     assert summary.at["sknn", "total_fit_s"] == pytest.approx(4.0)
+    assert summary.at["sknn", "fit_s_per_fit"] == pytest.approx(1.0)
 
 
 def _run(tmp_path, *options):

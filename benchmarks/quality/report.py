@@ -66,7 +66,8 @@ def primary_scores(means):
 
 
 def summarize(means):
-    """Per model: family means, mean rank, wins over the baseline, gap closed.
+    """Per model: family means, mean rank, wins over the baseline, gap closed,
+    fits and their time (total, and per fit).
 
     Returns
     -------
@@ -91,6 +92,8 @@ def summarize(means):
     summary["fits"] = per_model["splits"].sum()
     summary["failed_fits"] = per_model["failed"].sum()
     summary["total_fit_s"] = per_model["fit_s_total"].sum()
+    # what compares models fitted on fewer splits (--model-splits)
+    summary["fit_s_per_fit"] = summary["total_fit_s"] / summary["fits"]
     return summary
 
 
@@ -161,6 +164,7 @@ def summary_table(summary):
         "fits",
         "failed",
         "total fit s",
+        "fit s per fit",
     ]
     digits = {
         "mean_accuracy": 3,
@@ -172,6 +176,7 @@ def summary_table(summary):
         "fits": None,
         "failed_fits": None,
         "total_fit_s": 1,
+        "fit_s_per_fit": 2,
     }
     rows = [
         [model, *(_cell(summary.at[model, c], digits[c]) for c in digits)]
