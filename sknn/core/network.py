@@ -321,12 +321,26 @@ class Network:
             ws.ones[:n],
         )
 
-    def loss_and_gradient(self, X, Y, sample_weight, ws, loss, alpha=0.0, rng=None):
+    def loss_and_gradient(
+        self,
+        X,
+        Y,
+        sample_weight,
+        ws,
+        loss,
+        alpha=0.0,
+        rng=None,
+        *,
+        penalty_gradient=True,
+    ):
         """Loss of a batch, L2 penalty included; leaves its gradient in ``ws.grad``.
 
         ``loss = sum_n s_n L_n / S + alpha ||W||^2 / (2 S)``, S the sum of the sample
         weights (the number of rows when there are none), as scikit-learn's MLP.
         The data term is returned as scikit-learn reports it (``Loss.reported``).
+        ``penalty_gradient=False`` leaves the penalty's gradient
+        ``penalty_scale(alpha, X, sample_weight) W`` out of ``ws.grad``, for an
+        optimizer step to add (``Optimizer.step(..., l2=...)``).
         """
         n = X.shape[0]
         output = self.forward(X, ws, rng)
@@ -335,21 +349,38 @@ class Network:
         # scaling delta (batch x outputs) by s/S here is cheaper than scaling the
         # whole gradient vector after backpropagation, and gives the same result
         if sample_weight is None:
-            weight_sum = n
             delta *= 1.0 / n
         else:
-            weight_sum = float(sample_weight.sum())
-            delta *= (sample_weight / weight_sum)[:, None]
+            delta *= (sample_weight / float(sample_weight.sum()))[:, None]
         self.backward(X, ws, delta)
         if not alpha:
             return data_loss
         # dL/dW += (alpha / S) W, and the loss gains alpha ||W||^2 / (2 S)
         weights = self.params[: self.n_weights]
-        scale = alpha / weight_sum
-        ws.grad[: self.n_weights] += np.multiply(
-            weights, scale, out=ws.penalty_gradient
-        )
+        scale = penalty_scale(alpha, X, sample_weight)
+        if penalty_gradient:
+            ws.grad[: self.n_weights] += np.multiply(
+                weights, scale, out=ws.penalty_gradient
+            )
         return data_loss + 0.5 * scale * float(weights @ weights)
+
+
+def penalty_scale(alpha, X, sample_weight):
+    """``alpha / S``: the L2 penalty's gradient is ``alpha / S`` times the weights
+    for a batch ``X``, S the sum of its sample weights (its number of rows
+    without them).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.network import penalty_scale
+    >>> penalty_scale(0.1, np.zeros((4, 2)), None)
+    0.025
+    >>> penalty_scale(0.1, np.zeros((2, 2)), np.array([1.0, 4.0]))
+    0.02
+    """
+    weight_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+    return alpha / weight_sum
 
 
 class Workspace:
