@@ -1,5 +1,6 @@
-"""An optimizer step runs chunk by chunk (for the cache): the chunks must not
-change a single bit of the result, for every optimizer and setting."""
+"""The faster paths must give the same bits as the plain ones: an optimizer
+step run chunk by chunk (for the cache), the L2 gradient added by the step,
+ReLU against a scalar zero."""
 
 import numpy as np
 import pytest
@@ -80,3 +81,13 @@ def test_l2_in_the_step_equals_l2_in_the_gradient(solver):
     for a, b in zip(fused.coefs_ + fused.intercepts_, added.coefs_ + added.intercepts_):
         assert a.tobytes() == b.tobytes()
     assert fused.loss_curve_ == added.loss_curve_
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_against_a_scalar_gives_the_bits_of_max_against_zeros(dtype):
+    from sknn.core.activations import HIDDEN_ACTIVATIONS
+
+    Z = np.array([[-0.0, 0.0, np.nan, -1.5, 2.5, -np.inf, np.inf, 1e-40]] * 3, dtype)
+    out = HIDDEN_ACTIVATIONS["relu"].forward(Z)
+    assert out.dtype == dtype
+    assert out.tobytes() == np.maximum(Z, np.zeros_like(Z)).tobytes()
