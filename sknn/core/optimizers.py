@@ -102,29 +102,29 @@ class Optimizer:
         the caller a pass of its own over the vector.
         """
         self._begin_step()
+        if params.size <= CHUNK:  # one chunk: no views to make (small networks)
+            self._update_chunk(params, grad, slice(None), self._scratch, l2, 0)
+            return
         for start in range(0, params.size, CHUNK):
             chunk = slice(start, start + CHUNK)
-            chunk_params, chunk_grad = params[chunk], grad[chunk]
-            if l2:
-                self._add_penalty_gradient(chunk_params, chunk_grad, start, l2)
-            self._update(chunk_params, chunk_grad, chunk)
+            chunk_params = params[chunk]
+            scratch = self._scratch[: chunk_params.size]
+            self._update_chunk(chunk_params, grad[chunk], chunk, scratch, l2, start)
 
-    def _add_penalty_gradient(self, params, grad, start, l2):
-        # g <- g + l2 W, on the weights of the chunk that starts at ``start``
-        end = min(params.size, self._weights_end - start)
-        if end > 0:
-            grad[:end] += np.multiply(params[:end], l2, out=self._scratch[:end])
+    def _update_chunk(self, params, grad, chunk, scratch, l2, start):
+        if l2 and start < self._weights_end:
+            # g <- g + l2 W, on the chunk's weights (its first n_weights - start)
+            end = self._weights_end - start
+            grad[:end] += np.multiply(params[:end], l2, out=scratch[:end])
+        self._update(params, grad, chunk, scratch)
 
     def _begin_step(self):
         """The scalars of this step, computed once for all chunks."""
 
-    def _update(self, params, grad, chunk):
-        """Update the chunk ``chunk`` of the vector; ``params`` and ``grad`` are
-        its views, and the state's views are ``state[chunk]``."""
+    def _update(self, params, grad, chunk, scratch):
+        """Update the chunk ``chunk`` of the vector: ``params`` and ``grad`` are
+        its views, the state's are ``state[chunk]``, and ``scratch`` is free."""
         raise NotImplementedError
-
-    def _scratch_for(self, params):
-        return self._scratch[: params.size]
 
     def _scale_step(self, step, chunk):
         # step_k <- lr_factor_k step_k: each group moves at its own rate
@@ -159,8 +159,8 @@ class SGD(Optimizer):
         self.nesterov = nesterov
         self.velocity = np.zeros(n_params, dtype=dtype)
 
-    def _update(self, params, grad, chunk):
-        scratch, velocity = self._scratch_for(params), self.velocity[chunk]
+    def _update(self, params, grad, chunk, scratch):
+        velocity = self.velocity[chunk]
         # v <- mu v - lr g
         lr_grad = np.multiply(grad, self.learning_rate, out=scratch)
         self._scale_step(lr_grad, chunk)
@@ -235,11 +235,11 @@ class Adam(Optimizer):
         grad_sum += grad
         return grad_sum
 
-    def _update_squared_grad_sum(self, grad, chunk):
+    def _update_squared_grad_sum(self, grad, chunk, scratch):
         # v_sum <- b2 v_sum + g^2, so that v = (1 - b2) v_sum
         squared_grad_sum = self.squared_grad_sum[chunk]
         squared_grad_sum *= self.beta_2
-        squared_grad_sum += np.multiply(grad, grad, out=self._scratch_for(grad))
+        squared_grad_sum += np.multiply(grad, grad, out=scratch)
         return squared_grad_sum
 
     def _begin_step(self):
@@ -253,10 +253,10 @@ class Adam(Optimizer):
         self._shifted_epsilon = self.epsilon / root
         self._step_size = lr_t * (1 - b1) / root
 
-    def _update(self, params, grad, chunk):
+    def _update(self, params, grad, chunk, scratch):
         m_sum = self._update_grad_sum(grad, chunk)
-        v_sum = self._update_squared_grad_sum(grad, chunk)
-        step = np.sqrt(v_sum, out=self._scratch_for(params))
+        v_sum = self._update_squared_grad_sum(grad, chunk, scratch)
+        step = np.sqrt(v_sum, out=scratch)
         step += self._shifted_epsilon
         np.divide(m_sum, step, out=step)
         step *= self._step_size
