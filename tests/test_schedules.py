@@ -67,9 +67,9 @@ def steps(monkeypatch):
     def recording(cls):
         original = cls.step
 
-        def step(self, params, grad):
+        def step(self, params, grad, *l2):
             taken.append((self.learning_rate, getattr(self, "weight_decay", None)))
-            original(self, params, grad)
+            original(self, params, grad, *l2)
 
         monkeypatch.setattr(cls, "step", step)
 
@@ -187,9 +187,9 @@ def test_flat_cos_scales_the_l2_penalty_at_every_step(monkeypatch):
     penalties = []
     original = Network.loss_and_gradient
 
-    def loss_and_gradient(network, X, Y, w, ws, loss, alpha=0.0, rng=None):
+    def loss_and_gradient(network, X, Y, w, ws, loss, alpha=0.0, rng=None, **kw):
         penalties.append(alpha)
-        return original(network, X, Y, w, ws, loss, alpha, rng)
+        return original(network, X, Y, w, ws, loss, alpha, rng, **kw)
 
     monkeypatch.setattr(Network, "loss_and_gradient", loss_and_gradient)
     _reg(alpha=0.3, weight_decay_schedule="flat_cos").fit(X, y)

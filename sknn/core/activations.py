@@ -151,9 +151,9 @@ class ReLU(Activation):
     name = "relu"
 
     def _forward(self, Z, out):
-        # f(z) = max(0, z); against a row of zeros, as NumPy vectorises maximum
-        # for two arrays but not for an array and a scalar (3x faster on 200 x 256)
-        return np.maximum(Z, np.zeros(Z.shape[-1], Z.dtype), out=out)
+        # f(z) = max(0, z); NumPy 2 vectorises maximum against a scalar: 1.1-1.5x
+        # faster than against a row of zeros, from 1 x 64 to 4096 x 64 and 256 x 1024
+        return np.maximum(Z, 0, out=out)
 
     def backward(self, Z, A, dA):
         # f'(z) = 1 if z > 0 else 0, and z > 0 exactly where A > 0

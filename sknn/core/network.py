@@ -24,6 +24,7 @@ With parametric activations (:mod:`sknn.core.parametric`) each hidden unit
 has a weight ``a_j`` of its own, stored after the biases.
 """
 
+import operator
 from itertools import pairwise
 
 import numpy as np
@@ -321,12 +322,26 @@ class Network:
             ws.ones[:n],
         )
 
-    def loss_and_gradient(self, X, Y, sample_weight, ws, loss, alpha=0.0, rng=None):
+    def loss_and_gradient(
+        self,
+        X,
+        Y,
+        sample_weight,
+        ws,
+        loss,
+        alpha=0.0,
+        rng=None,
+        *,
+        penalty_gradient=True,
+    ):
         """Loss of a batch, L2 penalty included; leaves its gradient in ``ws.grad``.
 
         ``loss = sum_n s_n L_n / S + alpha ||W||^2 / (2 S)``, S the sum of the sample
         weights (the number of rows when there are none), as scikit-learn's MLP.
         The data term is returned as scikit-learn reports it (``Loss.reported``).
+        ``penalty_gradient=False`` leaves the penalty's gradient
+        ``penalty_scale(alpha, X, sample_weight) W`` out of ``ws.grad``, for an
+        optimizer step to add (``Optimizer.step(..., l2=...)``).
         """
         n = X.shape[0]
         output = self.forward(X, ws, rng)
@@ -335,21 +350,38 @@ class Network:
         # scaling delta (batch x outputs) by s/S here is cheaper than scaling the
         # whole gradient vector after backpropagation, and gives the same result
         if sample_weight is None:
-            weight_sum = n
             delta *= 1.0 / n
         else:
-            weight_sum = float(sample_weight.sum())
-            delta *= (sample_weight / weight_sum)[:, None]
+            delta *= (sample_weight / float(sample_weight.sum()))[:, None]
         self.backward(X, ws, delta)
         if not alpha:
             return data_loss
         # dL/dW += (alpha / S) W, and the loss gains alpha ||W||^2 / (2 S)
         weights = self.params[: self.n_weights]
-        scale = alpha / weight_sum
-        ws.grad[: self.n_weights] += np.multiply(
-            weights, scale, out=ws.penalty_gradient
-        )
+        scale = penalty_scale(alpha, X, sample_weight)
+        if penalty_gradient:
+            ws.grad[: self.n_weights] += np.multiply(
+                weights, scale, out=ws.penalty_gradient
+            )
         return data_loss + 0.5 * scale * float(weights @ weights)
+
+
+def penalty_scale(alpha, X, sample_weight):
+    """``alpha / S``: the L2 penalty's gradient is ``alpha / S`` times the weights
+    for a batch ``X``, S the sum of its sample weights (its number of rows
+    without them).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.network import penalty_scale
+    >>> penalty_scale(0.1, np.zeros((4, 2)), None)
+    0.025
+    >>> penalty_scale(0.1, np.zeros((2, 2)), np.array([1.0, 4.0]))
+    0.02
+    """
+    weight_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+    return alpha / weight_sum
 
 
 class Workspace:
@@ -498,9 +530,11 @@ class PredictionLayers:
         """``(weights, biases, activation_params)`` in ``dtype``; converted now
         if they are not the arrays these layers were made from."""
         groups = (weights, biases, activation_params or ())
-        given = [a for group in groups for a in group]
+        given = [*weights, *biases, *groups[2]]
         sources = self._sources
-        if len(given) == len(sources) and all(a is b for a, b in zip(sources, given)):
+        # map(operator.is_) rather than a generator: a prediction on a few rows
+        # feels each microsecond
+        if len(given) == len(sources) and all(map(operator.is_, sources, given)):
             return self._by_dtype[dtype]
         return _converted(groups, dtype)
 
@@ -552,8 +586,6 @@ def predict(
            [7.5]])
     """
     dtype = np.float32 if X.dtype == np.float32 else np.float64
-    weights = [np.asarray(W, dtype=dtype) for W in weights]
-    biases = [np.asarray(b, dtype=dtype) for b in biases]
     activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_activations]
     if activation_params is not None:
         activations = [
@@ -561,7 +593,10 @@ def predict(
             for act, a in zip(activations, activation_params, strict=True)
         ]
     activations.append(OUTPUT_ACTIVATIONS[output_activation])
-    layers = list(zip(weights, biases, activations))
+    layers = [
+        (np.asarray(W, dtype=dtype), np.asarray(b, dtype=dtype), activation)
+        for W, b, activation in zip(weights, biases, activations)
+    ]
     if embedding is not None:
         embedding = {
             name: np.asarray(value, dtype=dtype) if name != "columns" else value
@@ -572,7 +607,7 @@ def predict(
     if rows is None and n_samples <= chunk_rows:
         # one chunk: its own output is the result, with no buffer to copy it to
         return _forward_chunk(X, layers).astype(np.float64, copy=False)
-    result = np.empty((n_samples, weights[-1].shape[1]), dtype=np.float64)
+    result = np.empty((n_samples, layers[-1][0].shape[1]), dtype=np.float64)
     for start in range(0, n_samples, chunk_rows):
         chunk = slice(start, start + chunk_rows)
         A = X[chunk] if rows is None else X[rows[chunk]]

@@ -24,7 +24,7 @@ from .checkpoint import Checkpoint, generator, same_random_state
 from .data_init import fit_to_data
 from .lbfgs import minimize_lbfgs
 from .losses import LOSSES
-from .network import Workspace
+from .network import Workspace, penalty_scale
 from .optimizers import lr_factor_vector, make_optimizer
 from .schedules import SCHEDULES, Timeline
 from .stopping import Plateau
@@ -368,6 +368,8 @@ class Trainer:
         network, optimizer, settings = self.network, self.optimizer, self.settings
         loss = LOSSES[settings.loss]
         l2 = 0.0 if optimizer.decays_weights else settings.alpha
+        # clipping needs the whole gradient, the L2 term included, before the step
+        clipped = settings.max_grad_norm is not None
         timeline = self.timeline if self.timeline.active else None
         batch_size = ws.Z[0].shape[0]
         n_batches = -(-data.n_train // batch_size)
@@ -380,13 +382,22 @@ class Trainer:
             if timeline is not None:
                 l2 = self._scheduled(ws, self.timeline_epochs + k / n_batches)
             batch_loss = network.loss_and_gradient(
-                X_batch, Y_batch, weights, ws, loss, l2, self.rng
+                X_batch,
+                Y_batch,
+                weights,
+                ws,
+                loss,
+                l2,
+                self.rng,
+                penalty_gradient=clipped,
             )
             if not math.isfinite(batch_loss):
                 raise Diverged
-            if settings.max_grad_norm is not None:
+            if clipped:
                 _clip(ws.grad, settings.max_grad_norm)
-            optimizer.step(network.params, ws.grad)
+            # unclipped, the step adds the L2 gradient in its own pass over grad
+            step_l2 = 0.0 if clipped or not l2 else penalty_scale(l2, X_batch, weights)
+            optimizer.step(network.params, ws.grad, step_l2)
             total_loss += batch_loss * X_batch.shape[0]
             rows_trained += X_batch.shape[0]
         self.samples_seen += data.n_train
