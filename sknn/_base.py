@@ -43,9 +43,10 @@ from ._validation import (
 from .core import training
 from .core.activations import HIDDEN_ACTIVATIONS
 from .core.initializers import INITIALIZERS
-from .core.network import Network, PredictionLayers, predict
+from .core.network import Network
 from .core.optimizers import OPTIMIZERS
 from .core.parametrization import PARAMETRIZATIONS, ntk_normal
+from .core.prediction import PredictionLayers, predict
 from .core.schedules import DECAY_SCHEDULES, SCHEDULES
 
 # Rows per chunk at predict time: bounds its memory whatever the number of rows.

@@ -210,7 +210,7 @@ def attributes(network):
 
 
 def prediction_embedding(estimator):
-    """What :func:`~sknn.core.network.predict` takes as ``embedding``; None
+    """What :func:`~sknn.core.prediction.predict` takes as ``embedding``; None
     for a model without an embedding."""
     fitted = vars(estimator)
     if "embedding_" not in fitted:

@@ -8,8 +8,9 @@ from gradcheck import numeric_gradient
 from sknn.core.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from sknn.core.initializers import INITIALIZERS
 from sknn.core.losses import LOSSES
-from sknn.core.network import Network, Workspace, predict
+from sknn.core.network import Network, Workspace
 from sknn.core.optimizers import OPTIMIZERS
+from sknn.core.prediction import predict
 from sknn.core.schedules import SCHEDULES
 from sknn.core.stopping import Plateau
 from sknn.core.training import Data, Settings, Trainer, Validation

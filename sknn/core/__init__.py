@@ -5,13 +5,14 @@ This package never imports scikit-learn. Read it in this order:
 1. ``activations.py``  f(Z) and its derivative, one class each
 2. ``losses.py``       each loss with its output activation; why dL/dZ = A - Y
 3. ``initializers.py`` how the first weights are drawn
-4. ``network.py``      flat parameters, forward, backward, dropout, predict
-5. ``optimizers.py``   SGD < RMSProp < Adam < AdamW, updating the flat vector
-6. ``schedules.py``    learning rate between epochs
-7. ``stopping.py``     when progress is over
-8. ``checkpoint.py``   the whole state of a session, for exact rollbacks
-9. ``training.py``     the training session: its settings and the epoch loop
-10. ``lbfgs.py``       full-batch training through SciPy
+4. ``network.py``      flat parameters, forward, backward, dropout
+5. ``prediction.py``   a fitted network's forward pass, chunk by chunk
+6. ``optimizers.py``   SGD < RMSProp < Adam < AdamW, updating the flat vector
+7. ``schedules.py``    learning rate between epochs
+8. ``stopping.py``     when progress is over
+9. ``checkpoint.py``   the whole state of a session, for exact rollbacks
+10. ``training.py``    the training session: its settings and the epoch loop
+11. ``lbfgs.py``       full-batch training through SciPy
 
 Then the tabular recipe's extras, each optional: ``parametrization.py`` (NTK
 scaling), ``parametric.py`` (activations with a learned shape),
