@@ -40,14 +40,19 @@ RECIPE = {
         dropout_schedule="flat_cos",
         lr_schedule="coslog",
         beta_2=0.95,
-        batch_size=256,
         max_iter=48,
         early_stopping=True,
         validation_fraction=0.2,
         n_iter_no_change=np.inf,
     ),
-    "classifier": dict(activation="selu", learning_rate_init=0.04, label_smoothing=0.1),
-    "regressor": dict(activation="mish", learning_rate_init=0.2, normalize_y=True),
+    "classifier": dict(
+        activation="selu", learning_rate_init=0.04, label_smoothing=0.1, batch_size=256
+    ),
+    # four times the steps of the classifier's: on the benchmark, regression
+    # gained 0.3-0.9 points of R² from them, classification nothing
+    "regressor": dict(
+        activation="mish", learning_rate_init=0.2, normalize_y=True, batch_size=64
+    ),
 }
 
 # The parameter groups that exist only while a network parameter turns them on:

@@ -262,3 +262,7 @@ for _name, _overrides in _ABLATIONS.items():
         register(recipe_model(f"recipe-{_name}", steps={"scaler": StandardScaler()}))
     else:
         register(recipe_model(f"recipe-{_name}", _overrides))
+# measured and left out of the recipe: each one on in turn
+_ADDITIONS = {"plus-data-init": dict(data_init=True)}
+for _name, _overrides in _ADDITIONS.items():
+    register(recipe_model(f"recipe-{_name}", _overrides))
