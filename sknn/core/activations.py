@@ -19,6 +19,8 @@ The hidden activations come first, then the output activations (their
 backward pass is fused into the loss, see :mod:`sknn.core.losses`).
 """
 
+import math
+
 import numpy as np
 from scipy.special import expit
 
@@ -230,12 +232,19 @@ class GELU(Activation):
 
     name = "gelu"
     needs_input = True
-    c = np.sqrt(2.0 / np.pi)
+    # Python floats, not NumPy scalars: a float64 scalar would turn a float32
+    # Z's arithmetic into float64 (NEP 50), at twice the time
+    c = math.sqrt(2.0 / math.pi)
     cubic = 0.044715
 
     def _inner_tanh(self, Z):
-        # t = tanh(c (z + 0.044715 z^3))
-        return np.tanh(self.c * (Z + self.cubic * Z**3))
+        # t = tanh(c (z + 0.044715 z^3)); z z z, as Z**3 calls pow per element
+        inner = Z * Z
+        inner *= Z
+        inner *= self.cubic
+        inner += Z
+        inner *= self.c
+        return np.tanh(inner, out=inner)
 
     def _forward(self, Z, out):
         # f(z) = z (1 + t) / 2
