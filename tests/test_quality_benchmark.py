@@ -127,6 +127,19 @@ def test_summary_ranks_wins_and_gap_closed():
     assert summary.at["sknn", "fit_s_per_fit"] == pytest.approx(1.0)
 
 
+def test_the_figure_shows_every_model():
+    pytest.importorskip("matplotlib")
+    from benchmarks.quality.figure import scores_figure
+
+    models = ["sklearn-mlp", "hgb", *(f"variant-{i}" for i in range(12))]
+    records = [_record("a", model, 0.5 + i / 100) for i, model in enumerate(models)]
+    figure = scores_figure(report.dataset_means(records))
+    labels = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert labels == models
+    styles = {(line.get_marker(), line.get_color()) for line in figure.axes[0].lines}
+    assert len(styles) == len(models)  # the reference line included
+
+
 def _run(tmp_path, *options):
     out = tmp_path / "results"
     status = main(["--max-rows", "400", "--out", str(out), *options])

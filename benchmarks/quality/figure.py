@@ -25,6 +25,11 @@ def plot_scores(means, path):
     path : path-like
         Where the PNG goes.
     """
+    scores_figure(means).savefig(path, dpi=120)
+
+
+def scores_figure(means):
+    """The figure :func:`plot_scores` saves, as a matplotlib Figure."""
     scores = primary_scores(means)
     family = means.drop_duplicates("dataset").set_index("dataset")["family"]
     families = [name for name in FAMILIES if (family == name).any()]
@@ -36,15 +41,17 @@ def plot_scores(means, path):
     for axis, name in zip(axes[:, 0], families):
         in_family = scores[family.reindex(scores.index) == name]
         positions = range(len(in_family))
-        for marker, model in zip(_MARKERS, in_family.columns):
+        for i, model in enumerate(in_family.columns):
             if relative and model == REFERENCE_MODEL:
                 axis.axhline(0.0, color="grey", linestyle="--", label=model)
-            else:
-                axis.plot(positions, in_family[model], marker, label=model, ms=7)
+                continue
+            # 11 markers and 10 colours: no two of 110 models look alike
+            style = dict(marker=_MARKERS[i % len(_MARKERS)], color=f"C{i % 10}", ms=7)
+            axis.plot(positions, in_family[model], ls="none", label=model, **style)
         axis.set_xticks(list(positions), in_family.index, rotation=30, ha="right")
         what = _Y_LABELS[name]
         axis.set_ylabel(f"{what} − {REFERENCE_MODEL}'s" if relative else what)
         axis.set_title(name)
         axis.grid(axis="y", alpha=0.3)
     axes[0, 0].legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
-    figure.savefig(path, dpi=120)
+    return figure
