@@ -91,3 +91,30 @@ def test_relu_against_a_scalar_gives_the_bits_of_max_against_zeros(dtype):
     out = HIDDEN_ACTIVATIONS["relu"].forward(Z)
     assert out.dtype == dtype
     assert out.tobytes() == np.maximum(Z, np.zeros_like(Z)).tobytes()
+
+
+@pytest.mark.parametrize("n_rows", [1, 100, 256, 257, 1000])
+def test_biases_repeated_over_rows_give_the_bits_of_broadcasting(n_rows):
+    # 64 units: the float64 copy of a float32 model repeats each bias over 256 rows
+    from sknn import FirstNetClassifier
+    from sknn.core.prediction import predict
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 5))
+    y = rng.integers(0, 3, 300)
+    clf = FirstNetClassifier(hidden_layer_sizes=(64, 64), max_iter=3, random_state=0)
+    clf.fit(X, y)
+    rows = rng.normal(size=(n_rows, 5))
+    plain = predict(
+        rows,
+        [W.astype(np.float64) for W in clf.coefs_],
+        [b.astype(np.float64) for b in clf.intercepts_],
+        clf.hidden_activations_,
+        clf.out_activation_,
+        chunk_rows=512,
+    )
+    expected = plain / plain.sum(axis=1, keepdims=True)
+    assert clf.predict_proba(rows).tobytes() == expected.tobytes()
+    assert clf._prediction_layers.layers(
+        np.dtype(np.float64), clf.coefs_, clf.intercepts_
+    )[1][0].shape == (256, 64)
