@@ -142,22 +142,26 @@ def _physical_memory_bytes():
         return None
 
 
-def check_memory(layer_units, batch_size, dtype):
-    """Refuse, before allocating, a network too large for this machine's memory."""
+def check_memory(layer_units, batch_size, dtype, row_elements=0):
+    """Refuse, before allocating, a network too large for this machine's memory.
+
+    ``row_elements`` counts the input layers' buffer elements per row of a batch.
+    """
     available = _physical_memory_bytes()
     if available is None:
         return
     n_params = sum(a * b + b for a, b in zip(layer_units[:-1], layer_units[1:]))
     # parameters, gradient and up to 3 optimizer vectors; 4 buffers per unit and row
     needed = np.dtype(dtype).itemsize * (
-        5 * n_params + 4 * batch_size * sum(layer_units[1:])
+        5 * n_params + batch_size * (4 * sum(layer_units[1:]) + row_elements)
     )
     if needed > available:
+        fewer = ", or fewer embedded_features" if row_elements else ""
         raise MemoryError(
             f"This network needs about {needed / 2**30:.1f} GiB "
             f"({n_params:,} parameters with layer sizes {layer_units}) but the "
             f"machine has {available / 2**30:.1f} GiB: use smaller "
-            "hidden_layer_sizes or batch_size."
+            f"hidden_layer_sizes or batch_size{fewer}."
         )
 
 

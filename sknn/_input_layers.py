@@ -53,6 +53,17 @@ class InputSpec:
         return self.n_features + len(self.columns) * (self.size - 1)
 
 
+def buffer_elements_per_row(spec):
+    """Elements of the input layers' training buffers per row of a batch (see
+    :meth:`sknn.core.input_layers.InputLayers.buffers`); 0 without an embedding."""
+    if spec is None or not spec.embedding:
+        return 0
+    # per embedded column: its value, k phases and k cosines, e outputs; then
+    # the whole dense input
+    per_column = 1 + 2 * N_FREQUENCIES + (spec.size - 1)
+    return len(spec.columns) * per_column + spec.width
+
+
 def resolve(estimator, X, previous):
     """The input layers for this fit; None when both are off.
 

@@ -144,7 +144,12 @@ def check_resumable(estimator, architecture, incremental):
 def resolve_settings(estimator, architecture, n_samples):
     """Every training setting, resolved once for this call (step 1)."""
     batch_size = _batch_size(estimator, n_samples)
-    check_memory(architecture.layer_units, batch_size, architecture.dtype)
+    check_memory(
+        architecture.layer_units,
+        batch_size,
+        architecture.dtype,
+        _input_layers.buffer_elements_per_row(architecture.input_layers),
+    )
     dropout = _dropout_rates(estimator, len(architecture.layer_units) - 2)
     if estimator.solver == "lbfgs":
         _check_full_batch_extras(estimator, dropout)

@@ -366,3 +366,30 @@ def test_resume_is_exact_with_every_recipe_ingredient():
     for ours, theirs in zip(resumed.coefs_, straight.coefs_):
         np.testing.assert_array_equal(ours, theirs)
     np.testing.assert_array_equal(resumed.predict_proba(X), straight.predict_proba(X))
+
+
+# ---------------------------------------------------------------------- memory
+def test_the_memory_check_counts_the_embedding_buffers(monkeypatch):
+    import sknn._input
+    from sknn._input_layers import InputSpec, buffer_elements_per_row, make_layers
+
+    spec = InputSpec(
+        n_features=6, scale=True, embedding="periodic", columns=(0, 2, 5), size=4
+    )
+    estimator = FirstNetRegressor(embedding_frequency_scale=0.1)
+    layers = make_layers(spec, estimator)
+    buffers = layers.buffers(7, np.zeros((spec.width, 3)), np.float64)
+    per_batch = sum(a.size for name, a in buffers.items() if name != "folded")
+    assert buffer_elements_per_row(spec) * 7 == per_batch
+
+    # full-batch L-BFGS: 2,000 rows of embedding buffers, which the weights dwarf not
+    X, y = np.random.default_rng(0).normal(size=(2000, 50)), np.zeros(2000)
+    reg = FirstNetRegressor(
+        hidden_layer_sizes=(4,),
+        solver="lbfgs",
+        max_iter=1,
+        numeric_embedding="periodic",
+    )
+    monkeypatch.setattr(sknn._input, "_physical_memory_bytes", lambda: 8 * 2**20)
+    with pytest.raises(MemoryError, match="embedded_features"):
+        reg.fit(X, y)
