@@ -63,7 +63,7 @@ def fit_to_data(network, X, rows, rng):
     A = _sample(X, rows, rng)
     embedding = network.embedding_arrays()
     if embedding is not None:
-        A = embed(A, _in_float64(embedding))
+        A = embed(A, embedding)  # in A's float64: NumPy upcasts the parameters
     last = network.n_layers - 1
     effective = network.effective_weights()
     for i, (W, b) in enumerate(zip(network.weights, network.biases)):
@@ -96,10 +96,3 @@ def _mixed_rows(Z, rng):
     chosen = rng.integers(n_rows, size=(n_units, N_POINTS))
     mixture = rng.dirichlet(np.ones(N_POINTS), size=n_units)
     return (Z[chosen, np.arange(n_units)[:, None]] * mixture).sum(axis=1)
-
-
-def _in_float64(embedding):
-    return {
-        name: value if name == "columns" else np.asarray(value, dtype=np.float64)
-        for name, value in embedding.items()
-    }
