@@ -475,10 +475,21 @@ class Workspace:
         return self.dropped[i][:n] if self.dropout[i] > 0 else self.A[i][:n]
 
     def draw_mask(self, i, n, rng):
-        # keep each unit with probability 1 - rate, and scale it by 1 / (1 - rate)
-        rate = self.dropout[i]
+        """Layer ``i``'s dropout mask for ``n`` rows: 0 (dropped) or ``1 / p``.
+
+        Each unit takes 16 raw bits ``u`` of the session's generator (so a
+        checkpoint replays the same masks) and is kept when ``u >= r``,
+        ``r = round(rate 2^16)``: with probability ``p = 1 - r / 2^16``, within
+        2^-17 of ``1 - rate``. Kept units are scaled by ``1 / p``, so that
+        ``E[mask] = 1`` exactly. Raw bits cost a fifth of ``rng.random``'s floats.
+        """
         mask = self.masks[i][:n]
-        rng.random(out=mask, dtype=mask.dtype)
-        np.greater_equal(mask, rate, out=mask)
-        mask *= 1.0 / (1.0 - rate)
+        threshold = min(round(self.dropout[i] * _BITS), _BITS - 1)
+        words = rng.bit_generator.random_raw(-(-mask.size // 4))  # 4 x 16 bits each
+        bits = words.view(np.uint16)[: mask.size].reshape(mask.shape)
+        np.greater_equal(bits, threshold, out=mask)
+        mask *= _BITS / (_BITS - threshold)
         return mask
+
+
+_BITS = 1 << 16  # the values of a dropout mask's 16 random bits per unit
