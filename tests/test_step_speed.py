@@ -4,7 +4,12 @@ optimizer passes that skip factors of 1. Each keeps the step's meaning."""
 
 import numpy as np
 import pytest
+from gradcheck import numeric_gradient
 
+from sknn.core.activations import HIDDEN_ACTIVATIONS
+from sknn.core.initializers import INITIALIZERS
+from sknn.core.input_layers import InputLayers
+from sknn.core.losses import LOSSES
 from sknn.core.network import Network, Workspace
 
 
@@ -33,3 +38,55 @@ def test_dropout_masks_come_from_the_sessions_generator():
     np.testing.assert_array_equal(ws.draw_mask(0, 8, rng), first)
     np.testing.assert_array_equal(ws.draw_mask(0, 8, rng), second)
     assert not np.array_equal(first, second)
+
+
+# ------------------------------------------------ slopes kept from forward
+@pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
+def test_forward_and_slope_are_the_activation_and_its_derivative(name):
+    act = HIDDEN_ACTIVATIONS[name]
+    z = np.concatenate([np.linspace(-30, 30, 2001), [-1e3, -50.0, 19.9, 20.1, 1e3]])
+    out, slope = np.empty_like(z), np.empty_like(z)
+    act.forward_and_slope(z, out, slope)
+    np.testing.assert_array_equal(out, act(z))  # f itself, as forward gives it
+    np.testing.assert_allclose(slope, act.derivative(z), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["mish", "selu"])
+def test_forward_and_slope_stay_finite_in_float32(name):
+    act = HIDDEN_ACTIVATIONS[name]
+    z = np.array([-3e38, -1e30, -100.0, 0.0, 100.0, 1e30, 3e38], np.float32)
+    out, slope = np.empty_like(z), np.empty_like(z)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        act.forward_and_slope(z, out, slope)
+    expected = np.float32(1.0 if name == "mish" else act.scale)
+    np.testing.assert_array_equal(slope[z > 30], expected)
+    np.testing.assert_allclose(slope[z < -30], 0.0, atol=1e-30)
+
+
+def test_recipe_shaped_backprop_matches_finite_differences():
+    # NTK, parametric mish, an embedding and a scale, dropout in both layers:
+    # the masks are drawn once, then frozen for the finite differences
+    rng = np.random.default_rng(3)
+    X, Y = rng.normal(size=(9, 4)), rng.normal(size=(9, 1))
+    inputs = InputLayers(4, [0, 2], scale=True, n_frequencies=5, size=3)
+    net = Network(
+        [inputs.width, 6, 5, 1],
+        ["mish", "selu"],
+        "identity",
+        np.float64,
+        parametrization="ntk",
+        parametric_activation=True,
+        inputs=inputs,
+    )
+    net.initialize(rng, INITIALIZERS["auto"])
+    net.params[net.groups["activations"]] = rng.uniform(0.3, 1.7, 11)
+    net.input_params["frequencies"][...] = rng.normal(size=(2, 5))
+    ws = Workspace(net, 9, [0.3, 0.3])
+    loss = LOSSES["squared_error"]
+    net.loss_and_gradient(X, Y, None, ws, loss, 0.0, np.random.default_rng(0))
+    analytic = ws.grad.copy()
+    ws.draw_mask = lambda i, n, rng: ws.masks[i][:n]  # the same masks again
+    numeric = numeric_gradient(net, ws, X, Y, loss)
+    for name, region in net.groups.items():
+        a, b = analytic[region], numeric[region]
+        assert np.linalg.norm(a - b) < 1e-7 * max(1.0, np.linalg.norm(b)), name

@@ -6,6 +6,9 @@ Every activation is a small class with three methods:
   (which may be ``Z`` itself);
 - ``backward(Z, A, dA)`` turns ``dA = dL/dA`` into ``dL/dZ = dA * f'(Z)`` in place,
   using whichever of ``Z`` or ``A`` gives ``f'`` cheapest;
+- ``forward_and_slope(Z, out, slope)`` writes ``f(Z)`` and ``f'(Z)`` at once,
+  for a backward pass that then needs neither ``Z`` nor a second evaluation
+  (parametric units keep both, see :mod:`sknn.core.parametric`);
 - ``derivative(z)`` returns ``f'(z)`` as a new array (for plots and tests);
 - ``graph(g, z)`` writes ``f(z)`` as elementary operations for export: ``g.op``
   adds an operation (ONNX's names: sknn.to_onnx supplies ``g``), ``g.scalar`` a
@@ -50,6 +53,13 @@ class Activation:
 
     def backward(self, Z, A, dA):
         raise NotImplementedError
+
+    def forward_and_slope(self, Z, out, slope):
+        """``f(Z)`` into ``out`` and ``f'(Z)`` into ``slope``; returns both."""
+        # any activation: f' as the backward pass of a gradient of ones
+        self._forward(Z, out)
+        slope.fill(1.0)
+        return out, self.backward(Z, out, slope)
 
     def __call__(self, z):
         return self.forward(np.asarray(z, dtype=float))
@@ -340,6 +350,25 @@ class SELU(Activation):
         dA *= slope.astype(dA.dtype, copy=False)
         return dA
 
+    def forward_and_slope(self, Z, out, slope):
+        # f as _forward computes it; f'(z) = lambda alpha e^min(z, 0) +
+        # (lambda - lambda alpha) [z > 0] from the same exponential, with
+        # [z > 0] = sign(max(z, 0)). The constants in Z's precision, where
+        # lambda - lambda alpha is exact, so that f' is lambda itself above 0.
+        scale, scale_alpha = (
+            Z.dtype.type(c) for c in (self.scale, self.scale * self.alpha)
+        )
+        negative = np.expm1(np.minimum(Z, 0.0))
+        negative *= self.scale * self.alpha
+        positive = np.maximum(Z, 0.0, out=out)
+        np.sign(positive, out=slope)
+        positive *= self.scale
+        positive += negative
+        slope *= scale - scale_alpha
+        slope += negative
+        slope += scale_alpha
+        return out, slope
+
     def graph(self, g, z):
         # ONNX's Selu (opset 6 on) is this formula, its gamma being lambda
         return g.op("Selu", [z], alpha=self.alpha, gamma=self.scale)
@@ -394,6 +423,28 @@ class Mish(Activation):
         slope += t
         dA *= slope
         return dA
+
+    def forward_and_slope(self, Z, out, slope):
+        # With e, n, d = n + 2 and t = n / d as in _tanh_softplus,
+        # 1 - t^2 = 4 (n + 1) / d^2 = 4 (1 + e)^2 / d^2, so that
+        # f'(z) = t + z s(z) (1 - t^2) = t + 4 z (n - e) / d^2: no second
+        # exponential. z is clipped at 20 as e is (the term is below 4e-16
+        # there), and divided by d twice rather than by d^2, which would
+        # overflow float32.
+        z = np.minimum(Z, 20.0, out=slope)
+        e = np.exp(z)
+        n = e + 2.0
+        n *= e
+        d = n + 2.0
+        t = np.divide(n, d, out=out)
+        n -= e
+        n /= d
+        n *= z
+        n *= 4.0
+        n /= d
+        np.add(t, n, out=slope)
+        out *= Z  # f(z) = z t
+        return out, slope
 
     def graph(self, g, z):
         # ONNX's Mish exists from opset 18 only; Softplus and Tanh from opset 1

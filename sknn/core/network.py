@@ -268,7 +268,9 @@ class Network:
             if self.parametric is None:
                 A = self.hidden_activations[i].forward(Z, out=ws.A[i][:n])
             else:
-                A = self.parametric[i].forward_keeping(Z, ws.F[i][:n], ws.A[i][:n])
+                A = self.parametric[i].forward_keeping(
+                    Z, ws.F[i][:n], ws.slopes[i][:n], ws.A[i][:n]
+                )
             if ws.dropout[i] > 0:
                 mask = ws.draw_mask(i, n, rng)
                 layer_input = np.multiply(A, mask, out=ws.dropped[i][:n])
@@ -313,12 +315,7 @@ class Network:
 
     def _parametric_backward(self, i, ws, dG, n):
         self.parametric[i].backward(
-            ws.Z[i][:n],
-            ws.F[i][:n],
-            dG,
-            ws.grad_activations[i],
-            ws.scratch[i][:n],
-            ws.ones[:n],
+            ws.F[i][:n], ws.slopes[i][:n], dG, ws.grad_activations[i], ws.ones[:n]
         )
 
     def loss_and_gradient(
@@ -412,9 +409,9 @@ class Workspace:
             np.empty_like(Z) if act.needs_input or parametric else Z
             for Z, act in zip(self.Z, network.hidden_activations)
         ]
-        # parametric activations keep f(Z) and a scratch buffer per hidden layer
+        # parametric activations keep f(Z) - Z and g'(Z) per hidden layer
         self.F = [np.empty_like(A) for A in self.A] if parametric else None
-        self.scratch = [np.empty_like(A) for A in self.A] if parametric else None
+        self.slopes = [np.empty_like(A) for A in self.A] if parametric else None
         self.deltas = [np.empty((batch_size, w), dtype) for w in widths]
         self.masks = [
             np.empty((batch_size, w), dtype) if r > 0 else None
