@@ -6,11 +6,13 @@ import numpy as np
 import pytest
 from gradcheck import numeric_gradient
 
+from sknn.core import optimizers
 from sknn.core.activations import HIDDEN_ACTIVATIONS
 from sknn.core.initializers import INITIALIZERS
 from sknn.core.input_layers import InputLayers
 from sknn.core.losses import LOSSES
 from sknn.core.network import Network, Workspace
+from sknn.core.optimizers import OPTIMIZERS, lr_factor_vector
 
 
 # ---------------------------------------------------------------- dropout
@@ -90,3 +92,34 @@ def test_recipe_shaped_backprop_matches_finite_differences():
     for name, region in net.groups.items():
         a, b = analytic[region], numeric[region]
         assert np.linalg.norm(a - b) < 1e-7 * max(1.0, np.linalg.norm(b)), name
+
+
+# ------------------------------------------------ optimizer passes skipped
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("weights_factor", [1.0, 0.5])
+@pytest.mark.parametrize("chunk", [7, 1 << 16])
+def test_skipped_factors_of_one_change_no_bit(
+    monkeypatch, name, dtype, weights_factor, chunk
+):
+    # the shortcuts (factors of 1 skipped, the weights' shared factor as a
+    # scalar) against the whole-vector multiplications, chunks cut mid-group
+    monkeypatch.setattr(optimizers, "CHUNK", chunk)
+    groups = {"weights": slice(0, 40), "biases": slice(40, 45), "a": slice(45, 53)}
+    factors = {"weights": weights_factor, "biases": 0.1, "a": 6.0}
+    rng = np.random.default_rng(2)
+    start = rng.standard_normal(53).astype(dtype)
+    grads = [rng.standard_normal(53).astype(dtype) for _ in range(4)]
+    results = []
+    for shortcut in (True, False):
+        params = start.copy()
+        opt = OPTIMIZERS[name](53, dtype, 0.01, weights=slice(0, 40))
+        opt.weight_decay = 0.3
+        opt.lr_factors = lr_factor_vector(groups, factors, 53, dtype)
+        if not shortcut:
+            opt._factors_from, opt._weights_factor = 0, None
+        for g in grads:
+            opt.step(params, g.copy())
+        results.append(params)
+    assert results[0].tobytes() == results[1].tobytes()
+    assert not np.array_equal(results[0], start)
