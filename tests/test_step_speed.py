@@ -44,25 +44,29 @@ def test_dropout_masks_come_from_the_sessions_generator():
 
 # ------------------------------------------------ slopes kept from forward
 @pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
-def test_forward_and_slope_are_the_activation_and_its_derivative(name):
+def test_residual_and_slope_are_the_activation_and_its_derivative_less_1(name):
     act = HIDDEN_ACTIVATIONS[name]
     z = np.concatenate([np.linspace(-30, 30, 2001), [-1e3, -50.0, 19.9, 20.1, 1e3]])
-    out, slope = np.empty_like(z), np.empty_like(z)
-    act.forward_and_slope(z, out, slope)
-    np.testing.assert_array_equal(out, act(z))  # f itself, as forward gives it
-    np.testing.assert_allclose(slope, act.derivative(z), rtol=1e-12, atol=1e-15)
+    F, D = np.empty_like(z), np.empty_like(z)
+    act.residual_and_slope(z, F, D)
+    np.testing.assert_allclose(F + z, act(z), rtol=1e-14, atol=1e-13)
+    np.testing.assert_allclose(D + 1, act.derivative(z), rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("name", ["mish", "selu"])
-def test_forward_and_slope_stay_finite_in_float32(name):
+def test_residual_and_slope_stay_finite_and_exact_in_float32(name):
     act = HIDDEN_ACTIVATIONS[name]
     z = np.array([-3e38, -1e30, -100.0, 0.0, 100.0, 1e30, 3e38], np.float32)
-    out, slope = np.empty_like(z), np.empty_like(z)
+    F, D = np.empty_like(z), np.empty_like(z)
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        act.forward_and_slope(z, out, slope)
-    expected = np.float32(1.0 if name == "mish" else act.scale)
-    np.testing.assert_array_equal(slope[z > 30], expected)
-    np.testing.assert_allclose(slope[z < -30], 0.0, atol=1e-30)
+        act.residual_and_slope(z, F, D)
+    if name == "mish":  # f' - 1 vanishes far above 0
+        np.testing.assert_allclose(D[z > 30], 0.0, atol=1e-30)
+    else:  # lambda - 1 exactly
+        np.testing.assert_array_equal(D[z > 30], np.float32(act.scale) - 1)
+    np.testing.assert_allclose(D[z < -30], -1.0, atol=1e-30)
+    expected = act(z.astype(np.float64)) - z.astype(np.float64)  # f - z itself
+    np.testing.assert_allclose(F, expected, rtol=1e-6, atol=1e-6)
 
 
 def test_recipe_shaped_backprop_matches_finite_differences():

@@ -8,7 +8,7 @@ activations, Holzmüller et al., NeurIPS 2024)
 with ``a_j`` trained along with the weights, starting at 1 (``g = f``): at
 ``a_j = 0`` the unit is linear. Backward, for ``dG = dL/dg``:
 
-    dL/dz   = dG g'(z) = dG (a f'(z) + 1 - a)
+    dL/dz   = dG g'(z) = dG (1 + a (f'(z) - 1))
     dL/da_j = sum over rows of dG (f(z) - z)
 
 The parameters ``a`` of all hidden layers live in ``Network.params`` after the
@@ -57,12 +57,11 @@ class ParametricActivation:
         """``g(Z)`` into ``out``, keeping for :meth:`backward` ``f(Z) - Z`` in
         ``F`` and ``g'(Z)`` in ``slope``, so that backward needs neither ``Z``
         nor a second evaluation of ``f``."""
-        self.activation.forward_and_slope(Z, F, slope)
-        # g'(z) = 1 + a (f'(z) - 1) = a f'(z) + (1 - a)
+        self.activation.residual_and_slope(Z, F, slope)
+        # g'(z) = 1 + a (f'(z) - 1)
         slope *= self.a
-        slope += 1.0 - self.a
+        slope += 1.0
         # g(z) = z + a (f(z) - z)
-        F -= Z
         np.multiply(F, self.a, out=out)
         out += Z
         return out
