@@ -164,18 +164,20 @@ class PeriodicEmbedding:
         x = buffers["x"][:, :n]
         x[:, :, 0] = X[:, self.columns].T
         # T = x (2 pi w) + b for all columns at once: (m, n, 2) @ (m, 2, k)
-        T = np.matmul(x, self._frequencies_and_phases(params), out=buffers["T"][:, :n])
+        stacked = self._frequencies_and_phases(params, x.dtype)
+        T = np.matmul(x, stacked, out=buffers["T"][:, :n])
         C = np.cos(T, out=buffers["C"][:, :n])
         E = np.matmul(C, params["coefs"], out=out)
         E += params["intercepts"][:, None, :]
         return E
 
     @staticmethod
-    def _frequencies_and_phases(params):
+    def _frequencies_and_phases(params, dtype):
+        # [2 pi w; b] per column, in the precision of the computation
         frequencies = params["frequencies"]
         m, k = frequencies.shape
-        stacked = np.empty((m, 2, k), frequencies.dtype)
-        np.multiply(frequencies, _TWO_PI, out=stacked[:, 0])
+        stacked = np.empty((m, 2, k), dtype)
+        np.multiply(frequencies, _TWO_PI, out=stacked[:, 0], dtype=dtype)
         stacked[:, 1] = params["phases"]
         return stacked
 
