@@ -58,9 +58,9 @@ def buffer_elements_per_row(spec):
     :meth:`sknn.core.input_layers.InputLayers.buffers`); 0 without an embedding."""
     if spec is None or not spec.embedding:
         return 0
-    # per embedded column: its value, k phases and k cosines, e outputs; then
-    # the whole dense input
-    per_column = 1 + 2 * N_FREQUENCIES + (spec.size - 1)
+    # per embedded column: its value and a 1, k phases and k cosines; then
+    # the whole dense input (which holds the embedding's outputs)
+    per_column = 2 + 2 * N_FREQUENCIES
     return len(spec.columns) * per_column + spec.width
 
 

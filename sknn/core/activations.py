@@ -6,6 +6,10 @@ Every activation is a small class with three methods:
   (which may be ``Z`` itself);
 - ``backward(Z, A, dA)`` turns ``dA = dL/dA`` into ``dL/dZ = dA * f'(Z)`` in place,
   using whichever of ``Z`` or ``A`` gives ``f'`` cheapest;
+- ``residual_and_slope(Z, F, D)`` writes ``f(Z) - Z`` and ``f'(Z) - 1`` at
+  once: what a parametric unit keeps from its forward pass, so that its
+  backward pass needs neither ``Z`` nor a second evaluation
+  (see :mod:`sknn.core.parametric`);
 - ``derivative(z)`` returns ``f'(z)`` as a new array (for plots and tests);
 - ``graph(g, z)`` writes ``f(z)`` as elementary operations for export: ``g.op``
   adds an operation (ONNX's names: sknn.to_onnx supplies ``g``), ``g.scalar`` a
@@ -50,6 +54,16 @@ class Activation:
 
     def backward(self, Z, A, dA):
         raise NotImplementedError
+
+    def residual_and_slope(self, Z, F, D):
+        """``f(Z) - Z`` into ``F`` and ``f'(Z) - 1`` into ``D``; returns both."""
+        # any activation: f' as the backward pass of a gradient of ones
+        self._forward(Z, F)
+        D.fill(1.0)
+        self.backward(Z, F, D)
+        F -= Z
+        D -= 1.0
+        return F, D
 
     def __call__(self, z):
         return self.forward(np.asarray(z, dtype=float))
@@ -340,6 +354,27 @@ class SELU(Activation):
         dA *= slope.astype(dA.dtype, copy=False)
         return dA
 
+    def residual_and_slope(self, Z, F, D):
+        # f as _forward computes it, less z; f'(z) - 1 = lambda alpha
+        # e^min(z, 0) - 1 + (lambda - lambda alpha) [z > 0] from the same
+        # exponential, with [z > 0] = sign(max(z, 0)). The constants in Z's
+        # precision, where both differences are exact, so that f' - 1 is
+        # lambda - 1 itself above 0.
+        scale, scale_alpha = (
+            Z.dtype.type(c) for c in (self.scale, self.scale * self.alpha)
+        )
+        negative = np.expm1(np.minimum(Z, 0.0))
+        negative *= self.scale * self.alpha
+        positive = np.maximum(Z, 0.0, out=F)
+        np.sign(positive, out=D)
+        positive *= self.scale
+        positive += negative
+        F -= Z
+        D *= scale - scale_alpha
+        D += negative
+        D += scale_alpha - 1
+        return F, D
+
     def graph(self, g, z):
         # ONNX's Selu (opset 6 on) is this formula, its gamma being lambda
         return g.op("Selu", [z], alpha=self.alpha, gamma=self.scale)
@@ -394,6 +429,27 @@ class Mish(Activation):
         slope += t
         dA *= slope
         return dA
+
+    def residual_and_slope(self, Z, F, D):
+        # With e, n and d = n + 2 as in _tanh_softplus, t - 1 = -2 / d = r:
+        # f(z) - z = z r, free of the cancellation of z t - z near t = 1; and
+        # 1 - t^2 = 4 (n + 1) / d^2 = 4 (1 + e)^2 / d^2, s(z) = e / (1 + e),
+        # so f'(z) - 1 = t - 1 + z s(z) (1 - t^2) = r + z (n - e) r^2: one
+        # exponential for both. z is clipped at 40, where e^2z still fits
+        # float32 and both results are below 1e-32 (0 to float precision).
+        z = np.minimum(Z, 40.0, out=D)
+        e = np.exp(z)
+        n = e + 2.0
+        n *= e
+        r = n + 2.0
+        np.divide(-2.0, r, out=r)
+        np.multiply(z, r, out=F)
+        n -= e
+        n *= z
+        n *= r
+        n *= r
+        np.add(n, r, out=D)
+        return F, D
 
     def graph(self, g, z):
         # ONNX's Mish exists from opset 18 only; Softplus and Tanh from opset 1

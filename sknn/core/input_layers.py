@@ -104,8 +104,9 @@ class PeriodicEmbedding:
     >>> embedding.initialize(np.random.default_rng(0), params)
     >>> X = np.random.default_rng(1).normal(size=(5, 3))
     >>> buffers = embedding.buffers(5, np.float64)
-    >>> embedding.forward(X, params, buffers).shape  # columns x rows x outputs
-    (2, 5, 3)
+    >>> E = np.empty((2, 5, 3))  # columns x rows x outputs
+    >>> bool(np.all(embedding.forward(X, params, buffers, out=E) == E))
+    True
     """
 
     group = "embedding"
@@ -140,29 +141,45 @@ class PeriodicEmbedding:
             params[name][...] = rng.uniform(-bound, bound, self.shapes[name])
 
     def buffers(self, batch_size, dtype):
-        """Per-batch arrays, made once per fit (or per prediction chunk)."""
+        """Per-batch arrays, made once per fit (or per prediction chunk).
+
+        ``x`` holds each embedded column's values next to a column of ones:
+        ``T = [x, 1] [2 pi w; b]`` is then one batched product, and backward's
+        sums over rows ``[x, 1]^T dT`` another.
+        """
         m, k, e = self.shapes["coefs"]
+        x = np.empty((m, batch_size, 2), dtype)
+        x[:, :, 1] = 1.0
         return {
-            "x": np.empty((m, batch_size), dtype),
+            "x": x,
             "T": np.empty((m, batch_size, k), dtype),
             "C": np.empty((m, batch_size, k), dtype),
-            "E": np.empty((m, batch_size, e), dtype),
         }
 
-    def forward(self, X, params, buffers):
-        """``E`` (m x n x e) for the rows of X; keeps what backward needs."""
+    def forward(self, X, params, buffers, out):
+        """``E`` (m x n x e) for the rows of X into ``out`` (which may be a
+        strided view, such as the dense input's columns); keeps what backward
+        needs."""
         n = X.shape[0]
         x = buffers["x"][:, :n]
-        x[...] = X[:, self.columns].T
-        T = np.multiply(
-            x[:, :, None], params["frequencies"][:, None, :], out=buffers["T"][:, :n]
-        )
-        T *= _TWO_PI
-        T += params["phases"][:, None, :]
+        x[:, :, 0] = X[:, self.columns].T
+        # T = x (2 pi w) + b for all columns at once: (m, n, 2) @ (m, 2, k)
+        stacked = self._frequencies_and_phases(params, x.dtype)
+        T = np.matmul(x, stacked, out=buffers["T"][:, :n])
         C = np.cos(T, out=buffers["C"][:, :n])
-        E = np.matmul(C, params["coefs"], out=buffers["E"][:, :n])
+        E = np.matmul(C, params["coefs"], out=out)
         E += params["intercepts"][:, None, :]
         return E
+
+    @staticmethod
+    def _frequencies_and_phases(params, dtype):
+        # [2 pi w; b] per column, in the precision of the computation
+        frequencies = params["frequencies"]
+        m, k = frequencies.shape
+        stacked = np.empty((m, 2, k), dtype)
+        np.multiply(frequencies, _TWO_PI, out=stacked[:, 0], dtype=dtype)
+        stacked[:, 1] = params["phases"]
+        return stacked
 
     def backward(self, dE, params, buffers, grad):
         """Fill ``grad`` from ``dE`` (m x n x e); the buffers hold forward's arrays."""
@@ -170,13 +187,14 @@ class PeriodicEmbedding:
         x, T, C = buffers["x"][:, :n], buffers["T"][:, :n], buffers["C"][:, :n]
         np.matmul(C.transpose(0, 2, 1), dE, out=grad["coefs"])
         np.sum(dE, axis=1, out=grad["intercepts"])
-        # dC = dE V^T, written over C, which is no longer needed
-        dT = np.matmul(dE, params["coefs"].transpose(0, 2, 1), out=C)
-        dT *= np.sin(T, out=T)
-        np.negative(dT, out=dT)
-        np.sum(dT, axis=1, out=grad["phases"])
-        np.matmul(x[:, None, :], dT, out=grad["frequencies"][:, None, :])
-        grad["frequencies"] *= _TWO_PI
+        # -dT = dE V^T sin(T), written over C, which is no longer needed; the
+        # sign goes on the (small) sums instead of on dT
+        minus_dT = np.matmul(dE, params["coefs"].transpose(0, 2, 1), out=C)
+        minus_dT *= np.sin(T, out=T)
+        # [x, 1]^T (-dT): row 0 is -sum_n x dT, row 1 is -sum_n dT
+        sums = np.matmul(x.transpose(0, 2, 1), minus_dT)
+        np.multiply(sums[:, 0], -_TWO_PI, out=grad["frequencies"])
+        np.negative(sums[:, 1], out=grad["phases"])
 
 
 class InputLayers:
@@ -270,11 +288,13 @@ class InputLayers:
                 "X.toarray(), or set numeric_embedding=None."
             )
         n, F = X.shape[0], self.n_features
-        E = self.embedding.forward(X, params, buffers)
         A = buffers["input"][:n]
         A[:, :F] = X
-        # (m, n, e) -> (n, m * e): each column's outputs side by side
-        A[:, F:] = E.transpose(1, 0, 2).reshape(n, -1)
+        # each column's outputs side by side: E (m, n, e) is a view of A's
+        # columns F on, which the embedding writes into with no copy
+        m = len(self.embedding.columns)
+        E = A[:, F:].reshape(n, m, -1).transpose(1, 0, 2)
+        self.embedding.forward(X, params, buffers, out=E)
         return A
 
     def backward(self, X, delta, W, params, buffers, grad, grad_W, matmul):

@@ -66,7 +66,7 @@ class Optimizer:
     hyperparameters = ()
     state = ("learning_rate",)
     decays_weights = False  # True: alpha is a decoupled decay, not an L2 loss term
-    lr_factors = None  # per-parameter step multipliers; None: all 1, at no cost
+    _lr_factors = None
 
     def __init__(self, n_params, dtype, learning_rate, weights=slice(None)):
         self.learning_rate = learning_rate
@@ -74,6 +74,26 @@ class Optimizer:
         # the weights come first in params (see network.py): they end here
         self._weights_end = weights.indices(n_params)[1]
         self._scratch = np.zeros(min(n_params, CHUNK), dtype=dtype)
+
+    @property
+    def lr_factors(self):
+        """Per-parameter step multipliers, laid out as ``params``; None: all 1."""
+        return self._lr_factors
+
+    @lr_factors.setter
+    def lr_factors(self, factors):
+        self._lr_factors = factors
+        # A step multiplies by the factors from the first that is not 1 on: the
+        # leading 1s (those of the weights, usually all but a few percent of
+        # params) are skipped, which changes no bit, x * 1 being x.
+        self._factors_from = 0
+        self._weights_factor = None  # the weights' factor when they share one
+        if factors is not None:
+            away = np.flatnonzero(factors != 1)
+            self._factors_from = int(away[0]) if away.size else factors.size
+            weights = factors[self.weights]
+            if weights.size and (weights == weights[0]).all():
+                self._weights_factor = weights[0]
 
     def configure(self, **settings):
         """Take new values of the declared hyper-parameters (a resumed session)."""
@@ -128,8 +148,10 @@ class Optimizer:
 
     def _scale_step(self, step, chunk):
         # step_k <- lr_factor_k step_k: each group moves at its own rate
-        if self.lr_factors is not None:
-            step *= self.lr_factors[chunk]
+        if self._lr_factors is not None:
+            skip = max(0, self._factors_from - (chunk.start or 0))  # factors of 1
+            if skip < step.size:
+                step[skip:] *= self._lr_factors[chunk][skip:]
         return step
 
 
@@ -325,8 +347,15 @@ class AdamW(Adam):
 
     def step(self, params, grad, l2=0.0):
         decay = self.learning_rate * self.weight_decay
-        if self.lr_factors is None:
+        if not decay:
+            pass  # a factor of 1: no pass over the weights
+        elif self.lr_factors is None:
             params[self.weights] *= 1 - decay
+        elif self._weights_factor is not None:
+            # one factor f for all weights: the scalar 1 - lr f wd, computed in
+            # the parameters' precision as the vector's entries would be
+            one = params.dtype.type
+            params[self.weights] *= one(1) - one(decay) * self._weights_factor
         else:  # the decay follows each weight's own rate: w <- w (1 - lr f_k wd)
             params[self.weights] *= 1 - decay * self.lr_factors[self.weights]
         super().step(params, grad, l2)

@@ -8,7 +8,7 @@ activations, Holzmüller et al., NeurIPS 2024)
 with ``a_j`` trained along with the weights, starting at 1 (``g = f``): at
 ``a_j = 0`` the unit is linear. Backward, for ``dG = dL/dg``:
 
-    dL/dz   = dG (1 + a (f'(z) - 1)) = dG + a (dG f'(z) - dG)
+    dL/dz   = dG g'(z) = dG (1 + a (f'(z) - 1))
     dL/da_j = sum over rows of dG (f(z) - z)
 
 The parameters ``a`` of all hidden layers live in ``Network.params`` after the
@@ -53,31 +53,30 @@ class ParametricActivation:
         mixed *= self.a
         return np.add(Z, mixed, out=mixed if out is None else out)
 
-    def forward_keeping(self, Z, F, out):
-        """``g(Z)`` into ``out``, keeping ``f(Z)`` in ``F`` for :meth:`backward`."""
-        self.activation.forward(Z, out=F)
-        np.subtract(F, Z, out=out)
-        out *= self.a
+    def forward_keeping(self, Z, F, slope, out):
+        """``g(Z)`` into ``out``, keeping for :meth:`backward` ``f(Z) - Z`` in
+        ``F`` and ``g'(Z)`` in ``slope``, so that backward needs neither ``Z``
+        nor a second evaluation of ``f``."""
+        self.activation.residual_and_slope(Z, F, slope)
+        # g'(z) = 1 + a (f'(z) - 1)
+        slope *= self.a
+        slope += 1.0
+        # g(z) = z + a (f(z) - z)
+        np.multiply(F, self.a, out=out)
         out += Z
         return out
 
-    def backward(self, Z, F, dG, grad_a, scratch, ones):
+    def backward(self, F, slope, dG, grad_a, ones):
         """Turn ``dG`` into ``dL/dz`` in place and write ``dL/da`` into ``grad_a``.
 
-        ``F`` is ``f(Z)`` (:meth:`forward_keeping`) and is overwritten;
-        ``scratch`` is a buffer shaped as ``Z``, ``ones`` a vector of ones, one
-        per row.
+        ``F`` and ``slope`` are what :meth:`forward_keeping` kept (``F`` is
+        overwritten); ``ones`` is a vector of ones, one per row.
         """
-        np.copyto(scratch, dG)
-        slope = self.activation.backward(Z, F, scratch)  # dG f'(z)
         # dL/da_j = sum_n dG (f(z) - z): a BLAS product, as for the biases
-        F -= Z
         F *= dG
         np.dot(ones, F, out=grad_a)
-        # dL/dz = dG + a (dG f'(z) - dG)
-        slope -= dG
-        slope *= self.a
-        dG += slope
+        # dL/dz = dG g'(z)
+        dG *= slope
         return dG
 
 
