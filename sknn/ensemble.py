@@ -80,25 +80,32 @@ class _SeedEnsemble(MetaEstimatorMixin, BaseEstimator):
             The fitted ensemble.
         """
         estimator = self._base_estimator()
-        if "random_state" not in estimator.get_params():
-            raise ValueError(
-                f"{type(estimator).__name__} has no random_state parameter, so its "
-                "members would all be the same model; a seed ensemble needs one."
-            )
+        self._check_member(estimator)
         member_params = self._member_fit_params(fit_params)
         # one seed per member, as BaggingClassifier draws them
         seeds = check_random_state(self.random_state).randint(
             np.iinfo(np.int32).max, size=self.n_members
         )
         members = [clone(estimator).set_params(random_state=s) for s in seeds]
-        self.estimators_ = Parallel(n_jobs=self.n_jobs)(
+        fitted = Parallel(n_jobs=self.n_jobs)(
             delayed(member.fit)(X, y, **member_params) for member in members
         )
-        first = self.estimators_[0]
-        self.n_features_in_ = first.n_features_in_
-        if hasattr(first, "feature_names_in_"):
-            self.feature_names_in_ = first.feature_names_in_
+        self._publish(fitted, y)
         return self
+
+    def _check_member(self, estimator):
+        if "random_state" not in estimator.get_params():
+            raise ValueError(
+                f"{type(estimator).__name__} has no random_state parameter, so its "
+                "members would all be the same model; a seed ensemble needs one."
+            )
+
+    def _publish(self, members, y):
+        """Set the fitted attributes, all at once, once every member has fitted."""
+        self.estimators_ = members
+        self.n_features_in_ = members[0].n_features_in_
+        if hasattr(members[0], "feature_names_in_"):
+            self.feature_names_in_ = members[0].feature_names_in_
 
     def _member_fit_params(self, fit_params):
         if _routing_enabled():
@@ -180,19 +187,18 @@ class SeedEnsembleClassifier(ClassifierMixin, _SeedEnsemble):
     def _default_estimator():
         return FirstNetClassifier()
 
-    def fit(self, X, y, **fit_params):
-        super().fit(X, y, **fit_params)
-        first = self.estimators_[0]
-        if not hasattr(first, "predict_proba"):
+    def _check_member(self, estimator):
+        super()._check_member(estimator)
+        if not hasattr(estimator, "predict_proba"):
             raise ValueError(
-                f"{type(first).__name__} has no predict_proba, so its members' "
+                f"{type(estimator).__name__} has no predict_proba, so its members' "
                 "probabilities cannot be averaged."
             )
-        self.classes_ = first.classes_
-        self._multilabel = type_of_target(y) == "multilabel-indicator"
-        return self
 
-    fit.__doc__ = _SeedEnsemble.fit.__doc__
+    def _publish(self, members, y):
+        super()._publish(members, y)
+        self.classes_ = members[0].classes_
+        self._multilabel = type_of_target(y) == "multilabel-indicator"
 
     def predict_proba(self, X):
         """The members' class probabilities, averaged.

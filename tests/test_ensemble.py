@@ -172,3 +172,11 @@ def test_unfitted_ensemble_and_persistence(tmp_path):
     np.testing.assert_array_equal(
         joblib.load(path).predict_proba(X), ensemble.predict_proba(X)
     )
+
+
+def test_a_classifier_without_probabilities_is_refused():
+    from sklearn.svm import LinearSVC
+
+    X, y = _classification()
+    with pytest.raises(ValueError, match="no predict_proba"):
+        SeedEnsembleClassifier(LinearSVC(), n_members=2).fit(X, y)
