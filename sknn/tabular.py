@@ -28,7 +28,7 @@ from ._classifier import FirstNetClassifier
 from ._regressor import FirstNetRegressor
 from .ensemble import SeedEnsembleClassifier, SeedEnsembleRegressor
 
-#: The network step's parameters, shared by both tasks, then per task.
+#: The networks' parameters, shared by both tasks, then per task.
 RECIPE = {
     "shared": dict(
         hidden_layer_sizes=(256, 256),
