@@ -28,7 +28,7 @@ from sklearn.base import (
     clone,
 )
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -36,12 +36,18 @@ from sklearn.utils.metadata_routing import (
     process_routing,
 )
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ._classifier import FirstNetClassifier
 from ._regressor import FirstNetRegressor
 
 __all__ = ["SeedEnsembleClassifier", "SeedEnsembleRegressor"]
+
+# n_members="auto": as many members as keep members x training rows within
+# _AUTO_ROWS, from _AUTO_MIN to _AUTO_MAX. On sknn's quality benchmark, five
+# recipe networks beat two by 0.4-1.8 points of R² on tables of 800-2,200
+# training rows, while a third gained 0.1 on average on tables of 6,000.
+_AUTO_ROWS, _AUTO_MIN, _AUTO_MAX = 12_000, 2, 5
 
 
 class _SeedEnsemble(MetaEstimatorMixin, BaseEstimator):
@@ -49,7 +55,7 @@ class _SeedEnsemble(MetaEstimatorMixin, BaseEstimator):
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"]), None],
-        "n_members": [Interval(Integral, 1, None, closed="left")],
+        "n_members": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
     }
@@ -84,7 +90,7 @@ class _SeedEnsemble(MetaEstimatorMixin, BaseEstimator):
         member_params = self._member_fit_params(fit_params)
         # one seed per member, as BaggingClassifier draws them
         seeds = check_random_state(self.random_state).randint(
-            np.iinfo(np.int32).max, size=self.n_members
+            np.iinfo(np.int32).max, size=self._member_count(_num_samples(X))
         )
         members = [clone(estimator).set_params(random_state=s) for s in seeds]
         fitted = Parallel(n_jobs=self.n_jobs)(
@@ -92,6 +98,13 @@ class _SeedEnsemble(MetaEstimatorMixin, BaseEstimator):
         )
         self._publish(fitted, y)
         return self
+
+    def _member_count(self, n_samples):
+        if self.n_members != "auto":
+            return self.n_members
+        # members x rows within a budget, 2 to 5 members: averaging pays most
+        # on small tables, where it also costs least
+        return min(_AUTO_MAX, max(_AUTO_MIN, _AUTO_ROWS // max(n_samples, 1)))
 
     def _check_member(self, estimator):
         if "random_state" not in estimator.get_params():
@@ -144,8 +157,10 @@ class SeedEnsembleClassifier(ClassifierMixin, _SeedEnsemble):
     estimator : estimator, default=None
         The classifier to train ``n_members`` times; it needs ``predict_proba``
         and a ``random_state`` parameter. None: ``FirstNetClassifier()``.
-    n_members : int, default=5
-        How many members to train and average.
+    n_members : int or 'auto', default=5
+        How many members to train and average. 'auto': ``12_000 // n_samples``,
+        at least 2 and at most 5, so that a small training set, where
+        averaging pays most and costs least, gets more members.
     random_state : int, RandomState instance or None, default=None
         Draws each member's ``random_state``. An int gives the same ensemble on
         every fit.
@@ -265,8 +280,10 @@ class SeedEnsembleRegressor(RegressorMixin, _SeedEnsemble):
     estimator : estimator, default=None
         The regressor to train ``n_members`` times; it needs a
         ``random_state`` parameter. None: ``FirstNetRegressor()``.
-    n_members : int, default=5
-        How many members to train and average.
+    n_members : int or 'auto', default=5
+        How many members to train and average. 'auto': ``12_000 // n_samples``,
+        at least 2 and at most 5, so that a small training set, where
+        averaging pays most and costs least, gets more members.
     random_state : int, RandomState instance or None, default=None
         Draws each member's ``random_state``. An int gives the same ensemble on
         every fit.

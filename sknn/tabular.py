@@ -6,9 +6,9 @@
 columns into numbers, missing values are imputed (with an indicator column
 for each column that had some), :class:`~skrub.SquashingScaler` scales every
 column robustly and squashes outliers smoothly into a bounded range, and a
-:class:`~sknn.FirstNetClassifier`, or two :class:`~sknn.FirstNetRegressor`
-averaged (:mod:`sknn.ensemble`), with the recipe's parameters learn from the
-result.
+:class:`~sknn.FirstNetClassifier`, or two to five
+:class:`~sknn.FirstNetRegressor` averaged (:mod:`sknn.ensemble`), with the
+recipe's parameters learn from the result.
 
 The recipe's parameters were chosen on sknn's quality benchmark
 (``python -m benchmarks.quality``); ``RECIPE`` lists them, and the user
@@ -61,8 +61,9 @@ RECIPE = {
 
 #: How many networks the recipe averages, per task (see sknn.ensemble). On the
 #: benchmark, a second network gained 0.7 points of R² on regression and 0.1
-#: of accuracy on classification, for twice the time.
-MEMBERS = {"classifier": 1, "regressor": 2}
+#: of accuracy on classification, for twice the time; more than two paid on
+#: small regression tables only ('auto').
+MEMBERS = {"classifier": 1, "regressor": "auto"}
 
 # The parameter groups that exist only while a network parameter turns them on:
 # an override that turns one off drops its learning-rate factor too.
@@ -129,11 +130,12 @@ def tabular_pipeline(task, *, n_members=None, **overrides):
         What the networks are: :class:`~sknn.FirstNetClassifier` or
         :class:`~sknn.FirstNetRegressor` ('classification' and 'regression'
         are accepted too, as skrub's ``tabular_pipeline`` does).
-    n_members : int, default=None
+    n_members : int or 'auto', default=None
         How many networks, each with its own seed, the network step trains
-        and averages; None: the recipe's number for the task
-        (``sknn.tabular.MEMBERS``). With 1 the network step is a single
-        FirstNet; with more it is a
+        and averages; None: the recipe's choice for the task
+        (``sknn.tabular.MEMBERS``: one classifier; 'auto' regressors, from 5
+        on small training sets down to 2 from 6,000 rows on). With 1 the
+        network step is a single FirstNet; otherwise it is a
         :class:`~sknn.ensemble.SeedEnsembleClassifier` or
         :class:`~sknn.ensemble.SeedEnsembleRegressor` of them.
     **overrides
@@ -196,8 +198,10 @@ def tabular_pipeline(task, *, n_members=None, **overrides):
 def _network_step(kind, network_class, n_members, overrides):
     """One FirstNet with the recipe, or a seed ensemble of ``n_members`` of them."""
     n_members = MEMBERS[kind] if n_members is None else n_members
-    if not isinstance(n_members, Integral) or n_members < 1:
-        raise ValueError(f"n_members must be an integer >= 1, got {n_members!r}.")
+    if n_members != "auto" and (not isinstance(n_members, Integral) or n_members < 1):
+        raise ValueError(
+            f"n_members must be an integer >= 1 or 'auto', got {n_members!r}."
+        )
     params = recipe_parameters(kind, **overrides)
     if n_members == 1:
         return network_class(**params)

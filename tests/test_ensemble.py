@@ -180,3 +180,13 @@ def test_a_classifier_without_probabilities_is_refused():
     X, y = _classification()
     with pytest.raises(ValueError, match="no predict_proba"):
         SeedEnsembleClassifier(LinearSVC(), n_members=2).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "n_samples, expected", [(40, 5), (2400, 5), (3000, 4), (5000, 2), (20000, 2)]
+)
+def test_auto_gives_small_tables_more_members(n_samples, expected):
+    X, y = make_regression(n_samples=n_samples, n_features=2, random_state=0)
+    network = FirstNetRegressor(hidden_layer_sizes=(2,), max_iter=1)
+    ensemble = SeedEnsembleRegressor(network, n_members="auto", random_state=0)
+    assert len(ensemble.fit(X, y).estimators_) == expected
