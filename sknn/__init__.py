@@ -4,7 +4,8 @@
 scikit-learn's ``MLPClassifier`` and ``MLPRegressor`` over a pure-NumPy
 backpropagation core (:mod:`sknn.core`). ``to_onnx`` exports a fitted model
 (extra ``sknn[onnx]``); ``tabular_pipeline`` builds the tabular recipe, a
-pipeline from a data frame to a FirstNet (extra ``sknn[tabular]``);
+pipeline from a data frame to FirstNets (extra ``sknn[tabular]``);
+:mod:`sknn.ensemble` averages networks trained with different seeds;
 :mod:`sknn.plotting` and :mod:`sknn.dask` hold the
 optional matplotlib and Dask integrations.
 """

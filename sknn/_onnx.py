@@ -14,6 +14,7 @@ from sklearn.base import is_classifier
 from sklearn.utils.validation import check_is_fitted
 
 from .core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .ensemble import _SeedEnsemble
 
 # Opset 13 is the first where Softmax normalises one axis (not a flattened
 # block) and where every op used below has its current signature.
@@ -264,6 +265,53 @@ def _write_classifier_outputs(graph, estimator, outputs):
     return [label_info, probabilities_info]
 
 
+def _members(estimator):
+    """The networks to export: the estimator itself, or a seed ensemble's members."""
+    if isinstance(estimator, _SeedEnsemble):
+        check_is_fitted(estimator, "estimators_")
+        members = estimator.estimators_
+    else:
+        members = [estimator]
+    for member in members:
+        _check_estimator(member)
+    return members
+
+
+def _input_width(members):
+    """Columns of the graph's input X: the width the members were fitted on."""
+    widths = set()
+    for member in members:
+        width = member.coefs_[0].shape[0]
+        if getattr(member, "embedding_", None) is not None:
+            width = member.n_features_in_  # coefs_[0] also has embedding rows
+        widths.add(width)
+    if len(widths) > 1:
+        raise ValueError(
+            f"The ensemble's members were fitted on {sorted(widths)} columns; "
+            "they must share one input width to be exported together."
+        )
+    return widths.pop()
+
+
+def _write_member(graph, estimator):
+    """One network's outputs: probabilities, or predictions in the units of y."""
+    hidden_names = _hidden_activation_names(estimator)
+    outputs = _write_network(
+        graph, estimator, hidden_names, _output_activation_name(estimator)
+    )
+    scaling = vars(estimator).get("_target_scaling")
+    if scaling is not None:  # normalize_y: back to the units of y
+        outputs = graph.op(
+            "Mul",
+            [outputs, graph.constant("scale", scaling.scale.astype(np.float32))],
+        )
+        outputs = graph.op(
+            "Add",
+            [outputs, graph.constant("mean", scaling.mean.astype(np.float32))],
+        )
+    return outputs
+
+
 def to_onnx(estimator, X_sample=None, *, target_opset=None):
     """Export a fitted FirstNetClassifier or FirstNetRegressor to ONNX.
 
@@ -282,11 +330,13 @@ def to_onnx(estimator, X_sample=None, *, target_opset=None):
       :meth:`~FirstNetRegressor.predict` gives it (one column per output).
 
     scikit-learn's :class:`~sklearn.neural_network.MLPClassifier` and
-    :class:`~sklearn.neural_network.MLPRegressor` export the same way.
+    :class:`~sklearn.neural_network.MLPRegressor` export the same way, and so
+    do the seed ensembles of :mod:`sknn.ensemble`: each member's network is
+    written, and ``Mean`` averages their probabilities or predictions.
 
     Parameters
     ----------
-    estimator : FirstNetClassifier or FirstNetRegressor
+    estimator : FirstNetClassifier, FirstNetRegressor or a seed ensemble of them
         A fitted estimator.
     X_sample : array-like of shape (n_samples, n_features), default=None
         A sample of the training data. Only its number of columns is used, to
@@ -330,36 +380,25 @@ def to_onnx(estimator, X_sample=None, *, target_opset=None):
     >>> bool(np.allclose(probabilities, clf.predict_proba(X[:3]), atol=1e-5))
     True
     """
-    _check_estimator(estimator)
+    members = _members(estimator)
     onnx = _import_onnx()
     helper = onnx.helper
     opset = _check_opset(target_opset, onnx)
-    hidden_names = _hidden_activation_names(estimator)
-    output_name = _output_activation_name(estimator)
-    n_features = estimator.coefs_[0].shape[0]
-    if getattr(estimator, "embedding_", None) is not None:
-        n_features = estimator.n_features_in_  # coefs_[0] also has embedding rows
+    n_features = _input_width(members)
     _check_sample(X_sample, n_features)
 
     graph = _GraphBuilder(onnx)
-    outputs = _write_network(graph, estimator, hidden_names, output_name)
+    outputs = [_write_member(graph, member) for member in members]
+    # an ensemble's probabilities or predictions are its members' mean
+    outputs = outputs[0] if len(outputs) == 1 else graph.op("Mean", outputs)
     if is_classifier(estimator):
-        output_infos = _write_classifier_outputs(graph, estimator, outputs)
+        output_infos = _write_classifier_outputs(graph, members[0], outputs)
     else:
-        scaling = vars(estimator).get("_target_scaling")
-        if scaling is not None:  # normalize_y: back to the units of y
-            outputs = graph.op(
-                "Mul",
-                [outputs, graph.constant("scale", scaling.scale.astype(np.float32))],
-            )
-            outputs = graph.op(
-                "Add",
-                [outputs, graph.constant("mean", scaling.mean.astype(np.float32))],
-            )
         graph.op("Identity", [outputs], output="variable")
+        n_outputs = members[0].coefs_[-1].shape[1]
         output_infos = [
             helper.make_tensor_value_info(
-                "variable", onnx.TensorProto.FLOAT, ["N", estimator.coefs_[-1].shape[1]]
+                "variable", onnx.TensorProto.FLOAT, ["N", n_outputs]
             )
         ]
 

@@ -2,8 +2,8 @@
 
 The Examples sections run as doctests (``--doctest-modules`` in
 pyproject.toml); this test makes sure that each public name has one to run.
-Public means the names in ``__all__`` of sknn, sknn.plotting and sknn.dask,
-and every class and function defined in a module of sknn.core.
+Public means the names in ``__all__`` of sknn, sknn.ensemble, sknn.plotting
+and sknn.dask, and every class and function defined in a module of sknn.core.
 """
 
 import importlib
@@ -14,7 +14,7 @@ import sknn.core
 
 
 def public_objects():
-    for module_name in ("sknn", "sknn.plotting", "sknn.dask"):
+    for module_name in ("sknn", "sknn.ensemble", "sknn.plotting", "sknn.dask"):
         module = importlib.import_module(module_name)
         for name in module.__all__:
             if name != "__version__":

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
@@ -13,6 +14,7 @@ import sknn
 from sknn import FirstNetClassifier, FirstNetRegressor
 from sknn._onnx import to_onnx
 from sknn.core.activations import HIDDEN_ACTIVATIONS
+from sknn.ensemble import SeedEnsembleClassifier, SeedEnsembleRegressor
 
 # the fits below stop at a small max_iter on purpose
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -299,3 +301,40 @@ def test_unsupported_opset_is_refused(ort, opset):
 
 def test_public_entry_point():
     assert sknn.to_onnx is to_onnx
+
+
+# ------------------------------------------------------------ ensembles
+def _targets(task, X):
+    """The same targets as _fit's, for the ensemble's fit."""
+    return {
+        "binary": np.where(X[:, 0] + X[:, 1] > 0, "yes", "no"),
+        "multiclass": np.array([3, 7, 11])[np.digitize(X[:, 0], [-0.5, 0.5])],
+        "multilabel": (X[:, :3] > 0).astype(int),
+        "regressor": np.column_stack([X[:, 0] - 2 * X[:, 1], X[:, 2] ** 2]),
+        "poisson": np.exp(0.5 * X[:, 0]),
+    }[task]
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_a_seed_ensemble_exports_its_members_mean(ort, task):
+    single, X = _fit(task, "tanh")
+    network = clone(single)
+    if task == "regressor":
+        network.set_params(normalize_y=True)  # the target scaling is written too
+    regression = task in ("regressor", "poisson")
+    Ensemble = SeedEnsembleRegressor if regression else SeedEnsembleClassifier
+    ensemble = Ensemble(network, n_members=3, random_state=0).fit(X, _targets(task, X))
+    _assert_matches(ort, ensemble, X, to_onnx(ensemble, X[:5]))
+
+
+def test_an_ensemble_of_different_widths_is_refused(ort):
+    X = _data()
+    ensemble = SeedEnsembleRegressor(
+        FirstNetRegressor(hidden_layer_sizes=(4,), max_iter=5), n_members=2
+    ).fit(X, X[:, 0])
+    narrower = FirstNetRegressor(hidden_layer_sizes=(4,), max_iter=5)
+    ensemble.estimators_[1] = narrower.fit(X[:, :3], X[:, 0])
+    with pytest.raises(ValueError, match=r"fitted on \[3, 4\] columns"):
+        to_onnx(ensemble)
+    with pytest.raises(NotFittedError):
+        to_onnx(SeedEnsembleRegressor(n_members=2))

@@ -207,9 +207,9 @@ def recipe_model(name, overrides=None, steps=None, description=None):
     name : str
         The model's name in the registry and the report.
     overrides : dict, default=None
-        Network parameters that replace the recipe's; a parameter the task's
-        estimator does not have (``label_smoothing`` for a regressor) is left
-        out for that task.
+        Network parameters that replace the recipe's, and ``n_members``; a
+        parameter the task's estimator does not have (``label_smoothing`` for
+        a regressor) is left out for that task.
     steps : dict, default=None
         Pipeline steps to replace, by name, e.g. ``{"scaler": StandardScaler()}``.
     description : str, default=None
@@ -223,7 +223,8 @@ def recipe_model(name, overrides=None, steps=None, description=None):
 
     def build(task, seed, n_threads):
         kind = "regressor" if task == "regression" else "classifier"
-        known = sknn.tabular_pipeline(kind)[-1].get_params()
+        network = sknn.tabular_pipeline(kind, n_members=1)[-1]
+        known = {*network.get_params(), "n_members"}
         applicable = {k: v for k, v in overrides.items() if k in known}
         pipeline = sknn.tabular_pipeline(kind, random_state=seed, **applicable)
         return pipeline.set_params(**steps)
@@ -245,6 +246,7 @@ def _skrub_missing():
 register(recipe_model("recipe"))
 # the ablations: each ingredient of the recipe off in turn
 _ABLATIONS = {
+    "no-ensemble": dict(n_members=1),
     "no-embedding": dict(numeric_embedding=None),
     "no-ntk": dict(
         parametrization="standard", lr_factors=None, learning_rate_init=1e-3
