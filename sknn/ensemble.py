@@ -50,6 +50,26 @@ __all__ = ["SeedEnsembleClassifier", "SeedEnsembleRegressor"]
 _AUTO_ROWS, _AUTO_MIN, _AUTO_MAX = 12_000, 2, 5
 
 
+# the two ensembles' numpydoc entries for what they share
+_SHARED_PARAMETERS = """\
+    n_members : int or 'auto', default=5
+        How many members to train and average. 'auto': ``12_000 // n_samples``,
+        at least 2 and at most 5, so that a small training set, where
+        averaging pays most and costs least, gets more members.
+    random_state : int, RandomState instance or None, default=None
+        Draws each member's ``random_state``. An int gives the same ensemble on
+        every fit.
+    n_jobs : int, default=None
+        Members trained at once, with joblib: None means 1, -1 all CPUs.
+"""
+_SHARED_ATTRIBUTES = """\
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during fit, when they all were strings.
+"""
+
+
 class _SeedEnsemble(MetaEstimatorMixin, BaseEstimator):
     """What both seed ensembles share: fitting the members and the routing."""
 
@@ -150,34 +170,21 @@ class _SeedEnsemble(MetaEstimatorMixin, BaseEstimator):
 
 
 class SeedEnsembleClassifier(ClassifierMixin, _SeedEnsemble):
-    """A classifier averaging the class probabilities of networks with different seeds.
+    __doc__ = f"""Class probabilities averaged over networks with different seeds.
 
     Parameters
     ----------
     estimator : estimator, default=None
         The classifier to train ``n_members`` times; it needs ``predict_proba``
         and a ``random_state`` parameter. None: ``FirstNetClassifier()``.
-    n_members : int or 'auto', default=5
-        How many members to train and average. 'auto': ``12_000 // n_samples``,
-        at least 2 and at most 5, so that a small training set, where
-        averaging pays most and costs least, gets more members.
-    random_state : int, RandomState instance or None, default=None
-        Draws each member's ``random_state``. An int gives the same ensemble on
-        every fit.
-    n_jobs : int, default=None
-        Members trained at once, with joblib: None means 1, -1 all CPUs.
-
+{_SHARED_PARAMETERS}
     Attributes
     ----------
     estimators_ : list of estimators
         The fitted members.
     classes_ : ndarray of shape (n_classes,)
         The class labels, those of the members.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of the features seen during fit, when they all were strings.
-
+{_SHARED_ATTRIBUTES}
     See Also
     --------
     SeedEnsembleRegressor : The same for regression.
@@ -273,32 +280,19 @@ class SeedEnsembleClassifier(ClassifierMixin, _SeedEnsemble):
 
 
 class SeedEnsembleRegressor(RegressorMixin, _SeedEnsemble):
-    """A regressor averaging the predictions of networks with different seeds.
+    __doc__ = f"""Predictions averaged over networks with different seeds.
 
     Parameters
     ----------
     estimator : estimator, default=None
         The regressor to train ``n_members`` times; it needs a
         ``random_state`` parameter. None: ``FirstNetRegressor()``.
-    n_members : int or 'auto', default=5
-        How many members to train and average. 'auto': ``12_000 // n_samples``,
-        at least 2 and at most 5, so that a small training set, where
-        averaging pays most and costs least, gets more members.
-    random_state : int, RandomState instance or None, default=None
-        Draws each member's ``random_state``. An int gives the same ensemble on
-        every fit.
-    n_jobs : int, default=None
-        Members trained at once, with joblib: None means 1, -1 all CPUs.
-
+{_SHARED_PARAMETERS}
     Attributes
     ----------
     estimators_ : list of estimators
         The fitted members.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of the features seen during fit, when they all were strings.
-
+{_SHARED_ATTRIBUTES}
     See Also
     --------
     SeedEnsembleClassifier : The same for classification.

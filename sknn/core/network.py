@@ -33,6 +33,8 @@ from .parametric import ParametricActivation, hidden_unit_views
 from .parametrization import effective_weight, layer_scales, trained_weight
 from .prediction import predict
 
+_BITS = 1 << 16  # the values of a dropout mask's 16 random bits per unit
+
 
 def _sparse_matmul(A, B, out):
     # scipy.sparse products (X in the first layer only) cannot write into ``out``
@@ -487,6 +489,3 @@ class Workspace:
         np.greater_equal(bits, threshold, out=mask)
         mask *= _BITS / (_BITS - threshold)
         return mask
-
-
-_BITS = 1 << 16  # the values of a dropout mask's 16 random bits per unit
