@@ -18,6 +18,8 @@ TARGETS = {
         name: f"{SKLEARN}modules/generated/{name}.html"
         for name in [
             "sklearn.compose.TransformedTargetRegressor",
+            "sklearn.ensemble.VotingClassifier",
+            "sklearn.ensemble.VotingRegressor",
             "sklearn.gaussian_process.GaussianProcessRegressor",
             "sklearn.linear_model.Perceptron",
             "sklearn.metrics.r2_score",

@@ -331,7 +331,8 @@ def to_onnx(estimator, X_sample=None, *, target_opset=None):
 
     scikit-learn's :class:`~sklearn.neural_network.MLPClassifier` and
     :class:`~sklearn.neural_network.MLPRegressor` export the same way, and so
-    do the seed ensembles of :mod:`sknn.ensemble`: each member's network is
+    do :class:`~sknn.ensemble.SeedEnsembleClassifier` and
+    :class:`~sknn.ensemble.SeedEnsembleRegressor`: each member's network is
     written, and ``Mean`` averages their probabilities or predictions.
 
     Parameters
