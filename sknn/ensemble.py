@@ -139,6 +139,8 @@ class _SeedEnsemble(MetaEstimatorMixin, BaseEstimator):
         self.n_features_in_ = members[0].n_features_in_
         if hasattr(members[0], "feature_names_in_"):
             self.feature_names_in_ = members[0].feature_names_in_
+        elif hasattr(self, "feature_names_in_"):  # from an earlier fit on a frame
+            del self.feature_names_in_
 
     def _member_fit_params(self, fit_params):
         if _routing_enabled():

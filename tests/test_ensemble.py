@@ -190,3 +190,12 @@ def test_auto_gives_small_tables_more_members(n_samples, expected):
     network = FirstNetRegressor(hidden_layer_sizes=(2,), max_iter=1)
     ensemble = SeedEnsembleRegressor(network, n_members="auto", random_state=0)
     assert len(ensemble.fit(X, y).estimators_) == expected
+
+
+def test_feature_names_follow_the_latest_fit():
+    pd = pytest.importorskip("pandas")
+    X, y = _regression()
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+    ensemble = SeedEnsembleRegressor(FirstNetRegressor(**SMALL), n_members=2)
+    assert list(ensemble.fit(frame, y).feature_names_in_) == list(frame.columns)
+    assert not hasattr(ensemble.fit(X, y), "feature_names_in_")
