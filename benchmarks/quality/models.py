@@ -222,9 +222,10 @@ def recipe_model(name, overrides=None, steps=None, description=None):
     overrides, steps = dict(overrides or {}), dict(steps or {})
 
     def build(task, seed, n_threads):
-        kind = "regressor" if task == "regression" else "classifier"
-        network = sknn.tabular_pipeline(kind, n_members=1)[-1]
-        known = {*network.get_params(), "n_members"}
+        regression = task == "regression"
+        kind = "regressor" if regression else "classifier"
+        network = sknn.FirstNetRegressor if regression else sknn.FirstNetClassifier
+        known = {*network().get_params(), "n_members"}
         applicable = {k: v for k, v in overrides.items() if k in known}
         pipeline = sknn.tabular_pipeline(kind, random_state=seed, **applicable)
         return pipeline.set_params(**steps)
