@@ -113,3 +113,32 @@ def test_header_names_the_variables_that_pick_blas_kernels(bench, monkeypatch):
     monkeypatch.delenv("OPENBLAS_CORETYPE")
     lines = bench.environment_lines(threads=1, gemm_peak_gflops=100.0, quick=True)
     assert lines[-1] == "- BLAS environment variables: OPENBLAS_NUM_THREADS=1"
+
+
+def test_header_says_which_adam_step_sknn_takes(bench, monkeypatch):
+    monkeypatch.setenv("SKNN_COMPILED", "0")
+    lines = bench.environment_lines(threads=1, gemm_peak_gflops=100.0, quick=True)
+    assert "- sknn's Adam step: NumPy (SKNN_COMPILED=0)" in lines
+    monkeypatch.setitem(sys.modules, "numba", None)
+    monkeypatch.delenv("SKNN_COMPILED")
+    lines = bench.environment_lines(threads=1, gemm_peak_gflops=100.0, quick=True)
+    assert "- sknn's Adam step: NumPy (numba not installed)" in lines
+
+
+def test_numpy_step_system_trains_without_the_compiled_step(bench, monkeypatch):
+    pytest.importorskip("numba")
+    from benchmarks import systems
+    from benchmarks.workloads import split_data
+    from sknn.core import compiled
+
+    monkeypatch.delenv("SKNN_COMPILED", raising=False)
+    tiny = workload(bench, "W2", n_train=64, n_features=300, epochs=1)
+    by_name = {system.name: system for system in systems.systems_for(tiny, False)}
+    # what the compiled step's switch answers at each of the fit's steps
+    answers = []
+    real = compiled.adam_step
+    monkeypatch.setattr(compiled, "adam_step", lambda: answers.append(real()))
+    X, y = split_data(tiny)[:2]
+    assert by_name["sknn-numpy"].builder(tiny).fit(X, y).n_iter_ == 1
+    assert answers and not any(answers)
+    assert real() is not None  # the switch is back on after the fit

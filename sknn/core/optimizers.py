@@ -41,6 +41,8 @@ from numbers import Real
 
 import numpy as np
 
+from . import compiled
+
 # Parameters per chunk of a step: 256 KiB per float32 array, so the five arrays
 # an Adam step touches (params, grad, two moments, scratch) fit a 2 MiB L2
 # cache; smaller chunks pay more in NumPy calls than they save.
@@ -233,9 +235,9 @@ class Adam(Optimizer):
         **layout,
     ):
         super().__init__(n_params, dtype, learning_rate, **layout)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
         self.t = 0
         self.grad_sum = np.zeros(n_params, dtype=dtype)
         self.squared_grad_sum = np.zeros(n_params, dtype=dtype)
@@ -245,6 +247,10 @@ class Adam(Optimizer):
         # moments m and v themselves carry over when a beta changes
         old_beta_1, old_beta_2 = self.beta_1, self.beta_2
         super().configure(**settings)
+        # Python floats, which NumPy rounds to the vectors' dtype as the
+        # compiled step does; a NumPy float64 would make it compute in float64
+        for name in ("beta_1", "beta_2", "epsilon"):
+            setattr(self, name, float(getattr(self, name)))
         if self.grad_sum is not None and self.beta_1 != old_beta_1:
             self.grad_sum *= (1 - old_beta_1) / (1 - self.beta_1)
         if self.beta_2 != old_beta_2:
@@ -268,12 +274,23 @@ class Adam(Optimizer):
         self.t += 1
         # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t) corrects the bias of m and v
         t, b1, b2 = self.t, self.beta_1, self.beta_2
-        lr_t = self.learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t)
+        lr_t = float(self.learning_rate) * math.sqrt(1 - b2**t) / (1 - b1**t)
         # p <- p - lr_t m / (sqrt(v) + eps)
         #    = p - lr_t (1 - b1) / r * m_sum / (sqrt(v_sum) + eps / r), r = sqrt(1 - b2)
         root = math.sqrt(1 - b2)
         self._shifted_epsilon = self.epsilon / root
         self._step_size = lr_t * (1 - b1) / root
+
+    def step(self, params, grad, l2=0.0):
+        # the compiled step, where numba is installed and the vector is larger
+        # than a chunk, gives the same bits in one pass (sknn.core.compiled)
+        large = params.size > CHUNK and self.grad_sum is not None  # not RMSProp
+        fused = compiled.adam_step() if large else None
+        if fused is None:
+            super().step(params, grad, float(l2))
+            return
+        self._begin_step()
+        fused(self, params, grad, float(l2))
 
     def _update(self, params, grad, chunk, scratch):
         m_sum = self._update_grad_sum(grad, chunk)
