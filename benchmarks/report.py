@@ -86,6 +86,17 @@ def blas_description():
     return lines
 
 
+def compiled_step_description():
+    """Which Adam step sknn takes on vectors larger than a chunk."""
+    if os.environ.get("SKNN_COMPILED") == "0":
+        return "NumPy (SKNN_COMPILED=0)"
+    try:
+        import numba
+    except ImportError:
+        return "NumPy (numba not installed)"
+    return f"compiled by numba {numba.__version__} (sknn.core.compiled)"
+
+
 def environment_lines(threads, gemm_peak_gflops, quick):
     import sklearn
 
@@ -106,6 +117,7 @@ def environment_lines(threads, gemm_peak_gflops, quick):
         f"- Python {platform.python_version()}, NumPy {np.__version__}, "
         f"scikit-learn {sklearn.__version__}, sknn {sknn_version}",
     ]
+    lines.append(f"- sknn's Adam step: {compiled_step_description()}")
     lines += [f"- thread pool: {line}" for line in blas_description()]
     lines.append(f"- BLAS environment variables: {blas_environment()}")
     if "OPENBLAS_CORETYPE" in os.environ:

@@ -1,10 +1,13 @@
 """The systems under test: how each builds its estimator, and what data it is fed.
 
 scikit-learn is timed fed float64 data and fed float32 data; sknn in its
-default float32 (and, on some workloads, in float64 or fed float32 data); a
-plain PyTorch loop is a speed reference when PyTorch is importable.
+default float32 (and, on some workloads, in float64, fed float32 data, or with
+its NumPy optimizer step where numba would compile it); a plain PyTorch loop is
+a speed reference when PyTorch is importable.
 """
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +63,45 @@ def build_sknn(workload, dtype="float32"):
         else sknn.FirstNetClassifier
     )
     return estimator(**shared_parameters(workload), dtype=dtype)
+
+
+def compiled_step_available():
+    """Whether sknn's Adam step is compiled here (numba installed, not off)."""
+    from sknn.core import compiled
+
+    return compiled.adam_step() is not None
+
+
+@contextmanager
+def _numpy_step_only():
+    before = os.environ.get("SKNN_COMPILED")
+    os.environ["SKNN_COMPILED"] = "0"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SKNN_COMPILED"]
+        else:
+            os.environ["SKNN_COMPILED"] = before
+
+
+class NumPyStep:
+    """sknn trained with its optimizer's NumPy step, as where numba is missing."""
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+
+    def fit(self, X, y):
+        with _numpy_step_only():
+            self.estimator.fit(X, y)
+        self.n_iter_ = self.estimator.n_iter_
+        return self
+
+    def predict(self, X):
+        return self.estimator.predict(X)
+
+    def score(self, X, y):
+        return self.estimator.score(X, y)
 
 
 def torch_is_available():
@@ -156,6 +198,10 @@ def systems_for(workload, include_torch=None, threads=1):
         )
     if "sknn-f32-input" in workload.extra_systems:
         systems.append(System("sknn-f32-input", np.float32, build_sknn))
+    if "sknn-numpy" in workload.extra_systems and compiled_step_available():
+        systems.append(
+            System("sknn-numpy", np.float64, lambda w: NumPyStep(build_sknn(w)))
+        )
     if include_torch is None:
         include_torch = torch_is_available()
     if include_torch and not workload.n_predict:

@@ -129,7 +129,7 @@ def full_workloads():
             batch_size=200,
             epochs=5,
             n_classes=10,
-            extra_systems=("sknn-f64", "sknn-f32-input"),
+            extra_systems=("sknn-f64", "sknn-f32-input", "sknn-numpy"),
             targets=(
                 Target("sknn", "vs_sklearn_f64", ">=2.6x vs sklearn-f64", minimum=2.6),
                 Target("sknn", "vs_sklearn_f32", ">=1.5x vs sklearn-f32", minimum=1.5),
@@ -149,6 +149,7 @@ def full_workloads():
             batch_size=256,
             epochs=2,
             n_classes=10,
+            extra_systems=("sknn-numpy",),
             targets=(
                 Target(
                     "sknn", "peak_fraction", ">=80% of f32 peak (real)", minimum=0.80
