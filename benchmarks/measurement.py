@@ -26,6 +26,7 @@ TRAIN_COLUMNS = (
     "vs_sklearn_f64",
     "vs_sklearn_f32",
     "gflops",
+    "peak_gflops",
     "peak_fraction",
     "nominal_peak_fraction",
     "us_per_step",
@@ -153,6 +154,10 @@ def run_training_workload(workload, systems, gemm_peak_gflops):
     """Time fit and predict of every system on ``workload``; one row each.
 
     Repeats are interleaved across systems and summarised by their median.
+    ``gemm_peak_gflops`` is the GEMM peak, or a function that measures it: it
+    is then called before every round of repeats, and each fit's fraction of
+    the peak is taken against its own round's, so that a machine whose speed
+    drifts (a shared virtual one) is compared with itself at that moment.
     """
     silence_convergence_warnings()
     X_train, y_train, X_test, y_test = split_data(workload)
@@ -162,10 +167,15 @@ def run_training_workload(workload, systems, gemm_peak_gflops):
     }
     warm_up(workload, systems, inputs, y_train)
 
+    measure_peak = (
+        gemm_peak_gflops if callable(gemm_peak_gflops) else lambda: gemm_peak_gflops
+    )
     fit_times = {system.name: [] for system in systems}
     predict_times = {system.name: [] for system in systems}
+    round_peaks = []
     fitted = {}
     for _ in range(workload.repeats):
+        round_peaks.append(measure_peak())
         for system in systems:
             train, test = inputs[system.input_dtype]
             estimator = system.builder(workload)
@@ -181,7 +191,10 @@ def run_training_workload(workload, systems, gemm_peak_gflops):
     n_steps = workload.steps_per_epoch * workload.epochs
     rows = []
     for system in systems:
-        fit_s = statistics.median(fit_times[system.name])
+        times = fit_times[system.name]
+        fit_s = statistics.median(times)
+        # each fit against the peak of its round: GFLOP/s over GFLOP/s
+        paired = [1e9 * t * peak for t, peak in zip(times, round_peaks)]
         estimator = fitted[system.name]
         test = inputs[system.input_dtype][1]
         rows.append(
@@ -190,8 +203,11 @@ def run_training_workload(workload, systems, gemm_peak_gflops):
                 "system": system.name,
                 "fit_s": fit_s,
                 "gflops": flops / fit_s / 1e9,
-                "peak_fraction": flops / fit_s / 1e9 / gemm_peak_gflops,
-                "nominal_peak_fraction": nominal_flops / fit_s / 1e9 / gemm_peak_gflops,
+                "peak_gflops": statistics.median(round_peaks),
+                "peak_fraction": statistics.median(flops / p for p in paired),
+                "nominal_peak_fraction": statistics.median(
+                    nominal_flops / p for p in paired
+                ),
                 "us_per_step": fit_s / n_steps * 1e6,
                 "predict_s": statistics.median(predict_times[system.name]),
                 "score": float(estimator.score(test, y_test)),
@@ -267,8 +283,10 @@ def run_workload(workload, gemm_peak_gflops, include_torch=None, threads=1):
     ----------
     workload : Workload
         The problem to run, e.g. one of ``full_workloads()``.
-    gemm_peak_gflops : float
-        This machine's float32 matrix-product peak, from ``measure_gemm_peak``.
+    gemm_peak_gflops : float or callable
+        This machine's float32 matrix-product peak, from ``measure_gemm_peak``,
+        or a function measuring it, called before each round of training
+        repeats (see ``run_training_workload``).
     include_torch : bool or None, default=None
         Whether to add the PyTorch reference row; None adds it when torch is
         importable (never for the prediction workload).

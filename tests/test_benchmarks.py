@@ -142,3 +142,20 @@ def test_numpy_step_system_trains_without_the_compiled_step(bench, monkeypatch):
     assert by_name["sknn-numpy"].builder(tiny).fit(X, y).n_iter_ == 1
     assert answers and not any(answers)
     assert real() is not None  # the switch is back on after the fit
+
+
+def test_each_fit_is_compared_with_the_peak_measured_beside_it(bench, monkeypatch):
+    import benchmarks.measurement as measurement
+
+    def one_second(function, *args):
+        return function(*args), 1.0
+
+    monkeypatch.setattr(measurement, "timed", one_second)
+    peaks = iter([100.0, 300.0])
+    tiny = replace(workload(bench, "W1", n_train=120, n_features=6), repeats=2)
+    rows = bench.run_workload(tiny, lambda: next(peaks), include_torch=False)
+    flops = tiny.flops_per_sample * tiny.n_train * tiny.epochs / 1e9  # GFLOP
+    for row in rows:
+        assert row["peak_gflops"] == 200.0
+        # the median of flops / 100 and flops / 300, not flops / 200
+        assert row["peak_fraction"] == pytest.approx(flops / 150.0)
