@@ -155,9 +155,9 @@ def run_training_workload(workload, systems, gemm_peak_gflops):
 
     Repeats are interleaved across systems and summarised by their median.
     ``gemm_peak_gflops`` is the GEMM peak, or a function that measures it: it
-    is then called before every round of repeats, and each fit's fraction of
-    the peak is taken against its own round's, so that a machine whose speed
-    drifts (a shared virtual one) is compared with itself at that moment.
+    is then called before every fit, and each fit's fraction of the peak is
+    taken against the peak measured just before it, so that a machine whose
+    speed drifts (a shared virtual one) is compared with itself at that moment.
     """
     silence_convergence_warnings()
     X_train, y_train, X_test, y_test = split_data(workload)
@@ -171,14 +171,14 @@ def run_training_workload(workload, systems, gemm_peak_gflops):
         gemm_peak_gflops if callable(gemm_peak_gflops) else lambda: gemm_peak_gflops
     )
     fit_times = {system.name: [] for system in systems}
+    peaks = {system.name: [] for system in systems}  # each measured before a fit
     predict_times = {system.name: [] for system in systems}
-    round_peaks = []
     fitted = {}
     for _ in range(workload.repeats):
-        round_peaks.append(measure_peak())
         for system in systems:
             train, test = inputs[system.input_dtype]
             estimator = system.builder(workload)
+            peaks[system.name].append(measure_peak())
             _, seconds = timed(estimator.fit, train, y_train)
             fit_times[system.name].append(seconds)
             _, seconds = timed(estimator.predict, test)
@@ -191,10 +191,10 @@ def run_training_workload(workload, systems, gemm_peak_gflops):
     n_steps = workload.steps_per_epoch * workload.epochs
     rows = []
     for system in systems:
-        times = fit_times[system.name]
+        times, fit_peaks = fit_times[system.name], peaks[system.name]
         fit_s = statistics.median(times)
-        # each fit against the peak of its round: GFLOP/s over GFLOP/s
-        paired = [1e9 * t * peak for t, peak in zip(times, round_peaks)]
+        # each fit against the peak measured before it: GFLOP/s over GFLOP/s
+        paired = [1e9 * t * peak for t, peak in zip(times, fit_peaks)]
         estimator = fitted[system.name]
         test = inputs[system.input_dtype][1]
         rows.append(
@@ -203,7 +203,7 @@ def run_training_workload(workload, systems, gemm_peak_gflops):
                 "system": system.name,
                 "fit_s": fit_s,
                 "gflops": flops / fit_s / 1e9,
-                "peak_gflops": statistics.median(round_peaks),
+                "peak_gflops": statistics.median(fit_peaks),
                 "peak_fraction": statistics.median(flops / p for p in paired),
                 "nominal_peak_fraction": statistics.median(
                     nominal_flops / p for p in paired
@@ -285,8 +285,8 @@ def run_workload(workload, gemm_peak_gflops, include_torch=None, threads=1):
         The problem to run, e.g. one of ``full_workloads()``.
     gemm_peak_gflops : float or callable
         This machine's float32 matrix-product peak, from ``measure_gemm_peak``,
-        or a function measuring it, called before each round of training
-        repeats (see ``run_training_workload``).
+        or a function measuring it, called before each training fit (see
+        ``run_training_workload``).
     include_torch : bool or None, default=None
         Whether to add the PyTorch reference row; None adds it when torch is
         importable (never for the prediction workload).

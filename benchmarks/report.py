@@ -119,8 +119,8 @@ def environment_lines(threads, gemm_peak_gflops, quick):
             ""
             if quick
             else "; the training tables measure it again (best of 3) before "
-            "every round of fits, and take each fit's fraction against its own "
-            "round's peak (the table shows their median)"
+            "every fit, and take each fit's fraction against the peak measured "
+            "just before it (the table shows the median peak)"
         ),
         f"- Python {platform.python_version()}, NumPy {np.__version__}, "
         f"scikit-learn {sklearn.__version__}, sknn {sknn_version}",

@@ -151,9 +151,11 @@ def test_each_fit_is_compared_with_the_peak_measured_beside_it(bench, monkeypatc
         return function(*args), 1.0
 
     monkeypatch.setattr(measurement, "timed", one_second)
-    peaks = iter([100.0, 300.0])
     tiny = replace(workload(bench, "W1", n_train=120, n_features=6), repeats=2)
+    n_systems = 3  # sklearn-f64, sklearn-f32, sknn: 100 before each first fit
+    peaks = iter([100.0] * n_systems + [300.0] * n_systems)
     rows = bench.run_workload(tiny, lambda: next(peaks), include_torch=False)
+    assert len(rows) == n_systems
     flops = tiny.flops_per_sample * tiny.n_train * tiny.epochs / 1e9  # GFLOP
     for row in rows:
         assert row["peak_gflops"] == 200.0
