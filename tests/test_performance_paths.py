@@ -11,6 +11,13 @@ from sknn.core.optimizers import OPTIMIZERS, lr_factor_vector
 N_PARAMS = 103  # not a multiple of the chunk sizes below: a short last chunk
 
 
+@pytest.fixture(autouse=True)
+def numpy_step(monkeypatch):
+    # these are the NumPy step's paths: with CHUNK patched below N_PARAMS, Adam
+    # would take the compiled step instead (tests/test_compiled.py)
+    monkeypatch.setenv("SKNN_COMPILED", "0")
+
+
 def _trained(name, dtype, lr_factors):
     rng = np.random.default_rng(0)
     params = rng.standard_normal(N_PARAMS).astype(dtype)

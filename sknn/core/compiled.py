@@ -34,7 +34,22 @@ import numpy as np
 
 
 def adam_step():
-    """The compiled Adam step, or None where numba is missing or switched off."""
+    """The compiled Adam step, or None where numba is missing or switched off.
+
+    :class:`~sknn.core.optimizers.Adam` calls it as ``step(adam, params, grad,
+    l2)``, after ``adam._begin_step()``, in place of its chunked NumPy passes.
+
+    Examples
+    --------
+    Switched off, Adam keeps its NumPy step:
+
+    >>> import os
+    >>> from unittest import mock
+    >>> from sknn.core import compiled
+    >>> with mock.patch.dict(os.environ, SKNN_COMPILED="0"):
+    ...     print(compiled.adam_step())
+    None
+    """
     if os.environ.get("SKNN_COMPILED", "1") == "0":
         return None
     return _compiled_adam_step()

@@ -121,7 +121,8 @@ class Optimizer:
 
         ``l2 > 0``: ``grad`` lacks the L2 penalty's gradient ``l2 W`` on the
         weights; the step adds it into ``grad`` chunk by chunk, which spares
-        the caller a pass of its own over the vector.
+        the caller a pass of its own over the vector. (Adam's compiled step
+        adds it as it reads ``grad``, and leaves ``grad`` as it came.)
         """
         self._begin_step()
         if params.size <= CHUNK:  # one chunk: no views to make (small networks)
