@@ -127,3 +127,26 @@ def test_skipped_factors_of_one_change_no_bit(
         results.append(params)
     assert results[0].tobytes() == results[1].tobytes()
     assert not np.array_equal(results[0], start)
+
+
+def test_dropout_masks_do_not_depend_on_the_machines_byte_order():
+    net = Network([3, 50, 1], ["relu"], "identity", np.float32)
+    ws = Workspace(net, 4, [0.4])
+    expected = ws.draw_mask(0, 4, np.random.default_rng(2)).copy()
+
+    class BigEndianWords:  # the same raw words, stored as a big-endian machine would
+        def __init__(self, rng):
+            self.bit_generator = self
+            self._rng = rng
+
+        def random_raw(self, size):
+            return self._rng.bit_generator.random_raw(size).astype(">u8")
+
+    mask = ws.draw_mask(0, 4, BigEndianWords(np.random.default_rng(2)))
+    np.testing.assert_array_equal(mask, expected)
+    # each unit reads its own quarter of a word, the lowest 16 bits first
+    words = np.random.default_rng(2).bit_generator.random_raw(50)
+    quarters = (words[:, None] >> np.array([0, 16, 32, 48], np.uint64)) & 0xFFFF
+    threshold = round(0.4 * 2**16)
+    kept = quarters.ravel()[: 4 * 50].reshape(4, 50) >= threshold
+    np.testing.assert_array_equal(mask > 0, kept)

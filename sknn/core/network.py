@@ -485,7 +485,10 @@ class Workspace:
         mask = self.masks[i][:n]
         threshold = min(round(self.dropout[i] * _BITS), _BITS - 1)
         words = rng.bit_generator.random_raw(-(-mask.size // 4))  # 4 x 16 bits each
-        bits = words.view(np.uint16)[: mask.size].reshape(mask.shape)
+        # the 16-bit quarters of each word from its lowest: little-endian views
+        # (no copy on such a machine), so a big-endian one draws the same masks
+        quarters = words.astype("<u8", copy=False).view("<u2")
+        bits = quarters[: mask.size].reshape(mask.shape)
         np.greater_equal(bits, threshold, out=mask)
         mask *= _BITS / (_BITS - threshold)
         return mask
