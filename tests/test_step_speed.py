@@ -150,3 +150,42 @@ def test_dropout_masks_do_not_depend_on_the_machines_byte_order():
     threshold = round(0.4 * 2**16)
     kept = quarters.ravel()[: 4 * 50].reshape(4, 50) >= threshold
     np.testing.assert_array_equal(mask > 0, kept)
+
+
+# ------------------------------------------------- binary cross-entropy
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_outputs", [1, 3])
+def test_zero_one_targets_take_the_cheaper_loss_with_the_same_bits(dtype, n_outputs):
+    rng = np.random.default_rng(0)
+    A = rng.random((50, n_outputs)).astype(dtype)
+    A[:3] = [0.0], [1.0], [1e-30]  # the floors at eps
+    Y = (rng.random((50, n_outputs)) > 0.5).astype(dtype)
+    general = LOSSES["binary_cross_entropy"]
+    cheaper = general.for_targets(Y)
+    assert cheaper is not general
+    assert cheaper.pointwise(Y, A).tobytes() == general.pointwise(Y, A).tobytes()
+    assert cheaper.reported(Y, A) == general.reported(Y, A)
+    soft = np.where(Y == 1, 0.9, 0.1).astype(dtype)  # label smoothing's targets
+    assert general.for_targets(soft) is general
+    assert LOSSES["squared_error"].for_targets(Y) is LOSSES["squared_error"]
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_a_session_asks_the_loss_for_its_targets(monkeypatch, label_smoothing):
+    from sknn import FirstNetClassifier
+    from sknn.core import losses
+
+    asked = []
+    real = losses.BinaryCrossEntropy.for_targets
+
+    def spy(self, Y):
+        loss = real(self, Y)
+        asked.append(loss is not self)
+        return loss
+
+    monkeypatch.setattr(losses.BinaryCrossEntropy, "for_targets", spy)
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    y = (X[:, 0] > 0).astype(int)
+    FirstNetClassifier(max_iter=2, label_smoothing=label_smoothing).fit(X, y)
+    assert asked == [label_smoothing == 0.0] * 2  # once an epoch

@@ -59,6 +59,11 @@ class Loss:
         # dL/dZ = A - Y for every canonical (loss, output activation) pair
         return np.subtract(A, Y, out=out)
 
+    def for_targets(self, Y):
+        """This loss, or one giving the same bits more cheaply for targets ``Y``
+        (a training session asks once, for every batch of ``Y``'s rows)."""
+        return self
+
 
 _EPSILON = {np.dtype(t): np.finfo(t).eps for t in (np.float32, np.float64)}
 
@@ -67,7 +72,9 @@ def _negative_log(probabilities):
     # -log(p), with p floored at eps: one confident mistake costs -log(eps), not inf
     np.maximum(probabilities, _EPSILON[probabilities.dtype], out=probabilities)
     np.log(probabilities, out=probabilities)
-    return np.negative(probabilities, out=probabilities)
+    # 0 - log p rather than -log p: a certain prediction (p = 1) loses +0, as
+    # in the cross-entropies' sums, rather than -0
+    return np.subtract(0.0, probabilities, out=probabilities)
 
 
 class SquaredError(Loss):
@@ -154,6 +161,23 @@ class BinaryCrossEntropy(Loss):
         # L(t) = -log(1 - |a - t|) is the loss of a hard target t; for y in {0, 1}
         # the other term is exactly 0 (L(t) is finite: -log floors at eps)
         return Y * _hard_target_loss(A, 1.0) + (1.0 - Y) * _hard_target_loss(A, 0.0)
+
+    def for_targets(self, Y):
+        # 0/1 targets (no label smoothing): L(y) itself, six NumPy calls where
+        # the mixture above makes sixteen, a third of a small network's step
+        hard = bool(((Y == 0) | (Y == 1)).all())
+        return _ZERO_ONE_BINARY_CROSS_ENTROPY if hard else self
+
+
+class _ZeroOneBinaryCrossEntropy(BinaryCrossEntropy):
+    """The binary cross-entropy of 0/1 targets: ``L = L(y)``, which is
+    ``y L(1) + (1 - y) L(0)`` to the bit when ``Y`` has ``A``'s dtype."""
+
+    def pointwise(self, Y, A):
+        return _hard_target_loss(A, Y)
+
+
+_ZERO_ONE_BINARY_CROSS_ENTROPY = _ZeroOneBinaryCrossEntropy()
 
 
 class CategoricalCrossEntropy(Loss):

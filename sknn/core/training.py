@@ -366,7 +366,7 @@ class Trainer:
         """One pass over the training rows; returns the loss as scikit-learn's MLP
         reports it: the batch losses averaged with their numbers of rows."""
         network, optimizer, settings = self.network, self.optimizer, self.settings
-        loss = LOSSES[settings.loss]
+        loss = LOSSES[settings.loss].for_targets(data.Y)
         l2 = 0.0 if optimizer.decays_weights else settings.alpha
         # clipping needs the whole gradient, the L2 term included, before the step
         clipped = settings.max_grad_norm is not None
