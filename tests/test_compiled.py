@@ -7,11 +7,13 @@ import pytest
 
 from sknn import FirstNetClassifier
 from sknn.core import compiled
-from sknn.core.optimizers import CHUNK, OPTIMIZERS
+from sknn.core.compiled import MIN_SIZE
+from sknn.core.network import Network, Workspace
+from sknn.core.optimizers import OPTIMIZERS
 
 numba = pytest.importorskip("numba")  # the `fast` extra; CI installs it
 
-N_PARAMS = 2 * CHUNK + 1234  # more than one chunk: the compiled step applies
+N_PARAMS = 2 * MIN_SIZE + 1234  # long enough for the compiled step
 N_WEIGHTS = N_PARAMS - 300
 
 
@@ -46,7 +48,7 @@ def _train(name, dtype, l2, factors, steps=3, configure=None, lr=1e-2, **setting
     if factors:
         # the first weights at 1, then a group at 0.5, the biases at 3
         vector = np.ones(N_PARAMS, dtype)
-        vector[CHUNK + 7 : N_WEIGHTS] = 0.5
+        vector[MIN_SIZE + 7 : N_WEIGHTS] = 0.5
         vector[N_WEIGHTS:] = 3.0
         optimizer.lr_factors = vector
     for k in range(steps):
@@ -97,12 +99,49 @@ def test_numpy_float_settings_train_as_python_floats(numpy_step):
 
 def test_the_compiled_step_leaves_small_networks_and_rmsprop_to_numpy(numpy_step):
     calls = numpy_step(False)
-    params = np.zeros(CHUNK, np.float32)  # one chunk: NumPy's step is as fast
-    OPTIMIZERS["adam"](CHUNK, np.float32, 0.1).step(params, np.ones(CHUNK))
+    params = np.zeros(MIN_SIZE, np.float32)  # short: numba would not repay
+    OPTIMIZERS["adam"](MIN_SIZE, np.float32, 0.1).step(params, np.ones(MIN_SIZE))
     big = np.zeros(N_PARAMS, np.float32)
     OPTIMIZERS["rmsprop"](N_PARAMS, np.float32, 0.1).step(big, np.ones(N_PARAMS))
     assert calls == []
     assert (params < 0).all() and (big < 0).all()
+
+
+@pytest.mark.parametrize(
+    "x_dtype, dtype", [(np.float64, np.float32), (np.float32, np.float64)]
+)
+def test_compiled_gather_gives_numpys_rows(monkeypatch, x_dtype, dtype):
+    width = MIN_SIZE // 100 + 3  # 100 rows of it: just over MIN_SIZE entries
+    X = np.random.default_rng(0).standard_normal((500, width)).astype(x_dtype)
+    Y = np.arange(500.0)[:, None]
+    rows = np.random.default_rng(1).permutation(500)[:100]
+    network = Network([width, 4, 1], ["relu"], "identity", dtype)
+    batches = []
+    for numpy_only in (True, False):
+        monkeypatch.setenv("SKNN_COMPILED", "0" if numpy_only else "1")
+        ws = Workspace(network, 100, [0.0])
+        inputs, targets = ws.gather(X, Y, rows)
+        batches.append((inputs.copy(), targets.copy()))
+    (expected, expected_targets), (inputs, targets) = batches
+    assert inputs.dtype == dtype and inputs.tobytes() == expected.tobytes()
+    np.testing.assert_array_equal(expected, X[rows].astype(dtype))
+    np.testing.assert_array_equal(targets, expected_targets)
+
+
+def test_compiled_gather_is_for_large_c_contiguous_batches(monkeypatch):
+    calls = []
+    real = compiled.gather_rows
+    monkeypatch.setattr(compiled, "gather_rows", lambda: calls.append(1) or real())
+    network = Network([MIN_SIZE // 50, 4, 1], ["relu"], "identity", np.float32)
+    X = np.ones((200, MIN_SIZE // 50))
+    Y = np.zeros((200, 1))
+    rows = np.arange(100)[::-1]
+    Workspace(network, 100, [0.0]).gather(X, Y, rows)  # 100 x 1310: large
+    assert calls == [1]
+    Workspace(network, 40, [0.0]).gather(X, Y, rows[:40])  # short
+    Workspace(network, 100, [0.0]).gather(np.asfortranarray(X), Y, rows)
+    Workspace(network, 100, [0.0]).gather(X.astype(np.float32), Y, rows)  # no cast
+    assert calls == [1]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -125,7 +164,7 @@ def test_a_fit_is_the_same_with_or_without_numba(numpy_step, settings):
         model = FirstNetClassifier(
             hidden_layer_sizes=(256, 64), max_iter=4, random_state=0, **settings
         )
-        assert sum(W.size for W in model.fit(X, y).coefs_) > CHUNK
+        assert sum(W.size for W in model.fit(X, y).coefs_) > MIN_SIZE
         fits.append(model)
     numpy_fit, compiled_fit = fits
     assert calls  # the second fit took the compiled step
@@ -138,17 +177,17 @@ def test_a_fit_is_the_same_with_or_without_numba(numpy_step, settings):
 def test_without_numba_the_step_is_numpys(monkeypatch):
     monkeypatch.setitem(sys.modules, "numba", None)  # import numba fails
     monkeypatch.delenv("SKNN_COMPILED", raising=False)
-    compiled._compiled_adam_step.cache_clear()
+    compiled._compiled.cache_clear()
     try:
-        assert compiled.adam_step() is None
+        assert compiled.adam_step() is None and compiled.gather_rows() is None
         params, _ = _train("adam", np.float32, 1e-3, True)
         assert np.isfinite(params).all()
     finally:
-        compiled._compiled_adam_step.cache_clear()
+        compiled._compiled.cache_clear()
 
 
 def test_sknn_compiled_0_switches_it_off(monkeypatch):
     monkeypatch.setenv("SKNN_COMPILED", "0")
-    assert compiled.adam_step() is None
+    assert compiled.adam_step() is None and compiled.gather_rows() is None
     monkeypatch.setenv("SKNN_COMPILED", "1")
-    assert compiled.adam_step() is not None
+    assert compiled.adam_step() is not None and compiled.gather_rows() is not None

@@ -28,6 +28,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from . import compiled
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .parametric import ParametricActivation, hidden_unit_views
 from .parametrization import effective_weight, layer_scales, trained_weight
@@ -454,13 +455,22 @@ class Workspace:
         n = len(rows)
         # mode="clip" (rows are valid) spares take() a buffered copy for bounds checks
         targets = Y.take(rows, axis=0, out=self._targets[:n], mode="clip")
+        inputs = self._inputs[:n]
         if X.dtype == self.dtype:
-            return X.take(rows, axis=0, out=self._inputs[:n], mode="clip"), targets
+            return X.take(rows, axis=0, out=inputs, mode="clip"), targets
+        gather = self._compiled_gather(X, inputs)
+        if gather is not None:  # one pass, the same bits (sknn.core.compiled)
+            gather(X, rows, inputs)
+            return inputs, targets
         # gathering in X's dtype, then converting, is faster than take() converting
         staged = X.take(rows, axis=0, out=self._staged[:n], mode="clip")
-        inputs = self._inputs[:n]
         np.copyto(inputs, staged)
         return inputs, targets
+
+    @staticmethod
+    def _compiled_gather(X, inputs):
+        large = inputs.size > compiled.MIN_SIZE and X.flags.c_contiguous
+        return compiled.gather_rows() if large else None
 
     def _make_batch_buffers(self, X, Y):
         batch_size, width = self.Z[0].shape[0], X.shape[1]

@@ -283,9 +283,9 @@ class Adam(Optimizer):
         self._step_size = lr_t * (1 - b1) / root
 
     def step(self, params, grad, l2=0.0):
-        # the compiled step, where numba is installed and the vector is larger
-        # than a chunk, gives the same bits in one pass (sknn.core.compiled)
-        large = params.size > CHUNK and self.grad_sum is not None  # not RMSProp
+        # the compiled step, where numba is installed and the vector is long
+        # enough, gives the same bits in one pass (sknn.core.compiled)
+        large = params.size > compiled.MIN_SIZE and self.grad_sum is not None
         fused = compiled.adam_step() if large else None
         if fused is None:
             super().step(params, grad, float(l2))
