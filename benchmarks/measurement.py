@@ -115,13 +115,31 @@ def score_tolerance(task, reference_score, n_held_out):
     return max(0.01, 3.0 * math.sqrt(p * (1.0 - p) / n_held_out))
 
 
-def add_ratios(rows, metric):
-    """Speed-ups of each row relative to the sklearn rows (higher is faster)."""
-    by_system = {row["system"]: row for row in rows}
+def add_ratios(rows, times):
+    """Speed-ups of each row relative to the sklearn rows (higher is faster).
+
+    ``times`` holds each system's seconds, one per repeat. A speed-up is the
+    median of the repeats' own ratios: the fits of one round run seconds
+    apart, and a shared machine's speed moves over seconds, so a round's pair
+    is compared at one speed where the ratio of two medians may mix a fast
+    phase with a slow one.
+
+    Examples
+    --------
+    >>> rows = [{"system": "sklearn-f64"}, {"system": "sklearn-f32"}]
+    >>> rows.append({"system": "sknn"})
+    >>> times = {"sklearn-f64": [1, 4, 9], "sklearn-f32": [1, 4, 9]}
+    >>> times["sknn"] = [1, 1, 9]  # ratios 1, 4 and 1; medians 4 and 1
+    >>> add_ratios(rows, times)
+    >>> rows[2]["vs_sklearn_f64"]
+    1.0
+    """
     for row in rows:
+        own = times[row["system"]]
         for reference in ("sklearn-f64", "sklearn-f32"):
-            reference_time = by_system[reference][metric]
-            row["vs_" + reference.replace("-", "_")] = reference_time / row[metric]
+            pairs = zip(times[reference], own)
+            ratio = statistics.median(float(ref / t) for ref, t in pairs)
+            row["vs_" + reference.replace("-", "_")] = ratio
 
 
 def add_checks(workload, rows, n_held_out):
@@ -214,7 +232,7 @@ def run_training_workload(workload, systems, gemm_peak_gflops):
                 "epochs_run": int(estimator.n_iter_),
             }
         )
-    add_ratios(rows, "fit_s")
+    add_ratios(rows, fit_times)
     add_checks(workload, rows, workload.n_test)
     return [{column: row[column] for column in TRAIN_COLUMNS} for row in rows]
 
@@ -271,7 +289,7 @@ def run_predict_workload(workload, systems):
                 "score": accuracy,
             }
         )
-    add_ratios(rows, "predict_s")
+    add_ratios(rows, predict_times)
     add_checks(workload, rows, workload.n_predict)
     return [{column: row[column] for column in PREDICT_COLUMNS} for row in rows]
 

@@ -88,7 +88,7 @@ def blas_description():
 
 
 def compiled_step_description():
-    """Which Adam step sknn takes on vectors larger than a chunk."""
+    """Whether sknn's Adam step and gather run compiled on large networks."""
     if os.environ.get("SKNN_COMPILED") == "0":
         return "NumPy (SKNN_COMPILED=0)"
     try:
@@ -125,7 +125,7 @@ def environment_lines(threads, gemm_peak_gflops, quick):
         f"- Python {platform.python_version()}, NumPy {np.__version__}, "
         f"scikit-learn {sklearn.__version__}, sknn {sknn_version}",
     ]
-    lines.append(f"- sknn's Adam step: {compiled_step_description()}")
+    lines.append(f"- sknn's Adam step and gather: {compiled_step_description()}")
     lines += [f"- thread pool: {line}" for line in blas_description()]
     lines.append(f"- BLAS environment variables: {blas_environment()}")
     if "OPENBLAS_CORETYPE" in os.environ:

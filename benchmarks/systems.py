@@ -66,7 +66,7 @@ def build_sknn(workload, dtype="float32"):
 
 
 def compiled_step_available():
-    """Whether sknn's Adam step is compiled here (numba installed, not off)."""
+    """Whether sknn's loops are compiled here (numba installed, not off)."""
     from sknn.core import compiled
 
     return compiled.adam_step() is not None
@@ -86,7 +86,8 @@ def _numpy_step_only():
 
 
 class NumPyStep:
-    """sknn trained with its optimizer's NumPy step, as where numba is missing."""
+    """sknn trained with NumPy's loops only (``SKNN_COMPILED=0``), as where
+    numba is missing: the Adam step and the minibatch gather."""
 
     def __init__(self, estimator):
         self.estimator = estimator

@@ -115,14 +115,14 @@ def test_header_names_the_variables_that_pick_blas_kernels(bench, monkeypatch):
     assert lines[-1] == "- BLAS environment variables: OPENBLAS_NUM_THREADS=1"
 
 
-def test_header_says_which_adam_step_sknn_takes(bench, monkeypatch):
+def test_header_says_whether_sknns_loops_are_compiled(bench, monkeypatch):
     monkeypatch.setenv("SKNN_COMPILED", "0")
     lines = bench.environment_lines(threads=1, gemm_peak_gflops=100.0, quick=True)
-    assert "- sknn's Adam step: NumPy (SKNN_COMPILED=0)" in lines
+    assert "- sknn's Adam step and gather: NumPy (SKNN_COMPILED=0)" in lines
     monkeypatch.setitem(sys.modules, "numba", None)
     monkeypatch.delenv("SKNN_COMPILED")
     lines = bench.environment_lines(threads=1, gemm_peak_gflops=100.0, quick=True)
-    assert "- sknn's Adam step: NumPy (numba not installed)" in lines
+    assert "- sknn's Adam step and gather: NumPy (numba not installed)" in lines
 
 
 def test_numpy_step_system_trains_without_the_compiled_step(bench, monkeypatch):

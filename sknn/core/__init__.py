@@ -8,7 +8,7 @@ This package never imports scikit-learn. Read it in this order:
 4. ``network.py``      flat parameters, forward, backward, dropout
 5. ``prediction.py``   a fitted network's forward pass, chunk by chunk
 6. ``optimizers.py``   SGD < RMSProp < Adam < AdamW, updating the flat vector
-   (``compiled.py``: Adam's step as one loop, when numba is installed)
+   (``compiled.py``: Adam's step and the gather as loops, when numba is installed)
 7. ``schedules.py``    learning rate between epochs
 8. ``stopping.py``     when progress is over
 9. ``checkpoint.py``   the whole state of a session, for exact rollbacks
