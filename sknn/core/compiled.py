@@ -40,15 +40,16 @@ import os
 import numpy as np
 
 # Values a loop must run over to be compiled (Adam: parameters; a gather: the
-# batch's entries). Its loops then save at least 0.1 ms a step.
+# batch's entries)
 MIN_SIZE = 1 << 16
 
 
 def adam_step():
     """The compiled Adam step, or None where numba is missing or switched off.
 
-    :class:`~sknn.core.optimizers.Adam` calls it as ``step(adam, params, grad,
-    l2)``, after ``adam._begin_step()``, in place of its chunked NumPy passes.
+    :class:`~sknn.core.optimizers.Adam` calls it in place of its chunked NumPy
+    passes, with its vectors, its layout and this step's scalars (see
+    ``Adam.step``).
 
     Examples
     --------
@@ -121,29 +122,22 @@ def _adam_loop(
         params[i] -= step
 
 
-def _adam_step(loop, optimizer, params, grad, l2):
-    """One Adam step of ``optimizer`` (its scalars set by ``_begin_step``) on
-    ``params``; ``grad`` is left as it came."""
-    one = params.dtype.type
-    n = params.size
-    l2_end = optimizer._weights_end if l2 else 0
-    factors = optimizer.lr_factors
-    factors_from = n if factors is None else optimizer._factors_from
-    scalars = (
-        one(optimizer.beta_1),
-        one(optimizer.beta_2),
-        one(optimizer._shifted_epsilon),
-        one(optimizer._step_size),
-    )
+def _adam_step(loop, vectors, l2, weights_end, factors, factors_from, scalars):
+    """One Adam step over ``vectors`` (params, grad, grad_sum, squared_grad_sum);
+    ``grad`` is left as it came. The L2 term applies to the first
+    ``weights_end`` entries, the ``factors`` (or None) from ``factors_from`` on;
+    ``scalars`` are b1, b2, eps' and the step size."""
+    params = vectors[0]
+    one, n = params.dtype.type, params.size
+    scalars = [one(scalar) for scalar in scalars]
+    l2_end = weights_end if l2 else 0
+    factors_from = n if factors is None else factors_from
     # the vector in runs over which the L2 term and the factors apply or not
     cuts = sorted({0, l2_end, factors_from, n})
     for start, stop in zip(cuts, cuts[1:]):
         run = slice(start, stop)
         loop(
-            params[run],
-            grad[run],
-            optimizer.grad_sum[run],
-            optimizer.squared_grad_sum[run],
+            *(vector[run] for vector in vectors),
             one(l2) if start < l2_end else None,
             factors[run] if start >= factors_from else None,
             *scalars,

@@ -61,7 +61,7 @@ class Loss:
 
     def for_targets(self, Y):
         """This loss, or one giving the same bits more cheaply for targets ``Y``
-        (a training session asks once, for every batch of ``Y``'s rows)."""
+        (a training session asks once an epoch, for all its batches)."""
         return self
 
 
@@ -164,7 +164,7 @@ class BinaryCrossEntropy(Loss):
 
     def for_targets(self, Y):
         # 0/1 targets (no label smoothing): L(y) itself, six NumPy calls where
-        # the mixture above makes sixteen, a third of a small network's step
+        # the mixture above makes sixteen, a fifth of a small network's step
         hard = bool(((Y == 0) | (Y == 1)).all())
         return _ZERO_ONE_BINARY_CROSS_ENTROPY if hard else self
 

@@ -69,6 +69,7 @@ class Optimizer:
     state = ("learning_rate",)
     decays_weights = False  # True: alpha is a decoupled decay, not an L2 loss term
     _lr_factors = None
+    _factors_from = 0  # the first entry whose factor is not 1
 
     def __init__(self, n_params, dtype, learning_rate, weights=slice(None)):
         self.learning_rate = learning_rate
@@ -284,14 +285,22 @@ class Adam(Optimizer):
 
     def step(self, params, grad, l2=0.0):
         # the compiled step, where numba is installed and the vector is long
-        # enough, gives the same bits in one pass (sknn.core.compiled)
+        # enough, gives the same bits in one pass (sknn.core.compiled);
+        # RMSProp, which has no grad_sum, keeps the NumPy step
         large = params.size > compiled.MIN_SIZE and self.grad_sum is not None
         fused = compiled.adam_step() if large else None
         if fused is None:
             super().step(params, grad, float(l2))
             return
         self._begin_step()
-        fused(self, params, grad, float(l2))
+        fused(
+            (params, grad, self.grad_sum, self.squared_grad_sum),
+            float(l2),
+            self._weights_end,
+            self._lr_factors,
+            self._factors_from,
+            (self.beta_1, self.beta_2, self._shifted_epsilon, self._step_size),
+        )
 
     def _update(self, params, grad, chunk, scratch):
         m_sum = self._update_grad_sum(grad, chunk)
