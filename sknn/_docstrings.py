@@ -159,7 +159,9 @@ _SHARED_DOC = """
         Learning-rate factors per group of parameters, ``{group: factor}``:
         each step of a group's parameters is multiplied by its factor (0
         freezes the group). The groups are 'weights' and 'biases', and
-        'activations' with ``parametric_activation=True``. RealMLP
+        'activations' with ``parametric_activation=True``, 'scale' with
+        ``feature_scaling=True`` and 'embedding' with a ``numeric_embedding``;
+        naming a group whose parameter is off is an error. RealMLP
         (Holzmüller et al., "Better by Default: Strong Pre-Tuned MLPs and
         Boosted Trees on Tabular Data", NeurIPS 2024) trains its biases with
         a factor of 0.1. Stochastic solvers only.

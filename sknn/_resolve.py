@@ -20,6 +20,49 @@ from .core.activations import HIDDEN_ACTIVATIONS
 from .core.losses import LOSSES
 from .core.schedules import SCHEDULES
 
+# The parameter groups beyond "weights" and "biases" (``Network.groups``), each
+# with the estimator parameter that creates it and the test of its value
+OPTIONAL_GROUPS = {
+    "activations": ("parametric_activation", bool),
+    "scale": ("feature_scaling", bool),
+    "embedding": ("numeric_embedding", lambda value: value is not None),
+}
+
+
+def parameter_groups(params):
+    """The parameter groups a network trained with estimator parameters
+    ``params`` (a dict) has: the names ``lr_factors`` may give.
+
+    Examples
+    --------
+    >>> from sknn._resolve import parameter_groups
+    >>> parameter_groups({"parametric_activation": False, "feature_scaling": True,
+    ...                   "numeric_embedding": None})
+    ['weights', 'biases', 'scale']
+    """
+    return ["weights", "biases"] + [
+        group for group, (name, is_on) in OPTIONAL_GROUPS.items() if is_on(params[name])
+    ]
+
+
+def _check_lr_factors(estimator):
+    groups = parameter_groups(estimator.get_params())
+    for group in estimator.lr_factors or ():
+        if group in groups:
+            continue
+        if group in OPTIONAL_GROUPS:
+            name, _ = OPTIONAL_GROUPS[group]
+            raise ValueError(
+                f"lr_factors names the group {group!r}, which exists only while "
+                f"{name} turns it on (it is {getattr(estimator, name)!r}): turn "
+                f"it on, or leave {group!r} out of lr_factors."
+            )
+        raise ValueError(
+            f"lr_factors names an unknown parameter group {group!r}; the groups "
+            f"are {groups} with these settings, and "
+            f"{sorted(set(OPTIONAL_GROUPS) - set(groups))} with their switches on."
+        )
+
 
 def _is_count(value):
     # True and False are Integral, but hidden_layer_sizes=(True,) is a mistake
@@ -151,6 +194,7 @@ def resolve_settings(estimator, architecture, n_samples):
         _input_layers.buffer_elements_per_row(architecture.input_layers),
     )
     dropout = _dropout_rates(estimator, len(architecture.layer_units) - 2)
+    _check_lr_factors(estimator)
     if estimator.solver == "lbfgs":
         _check_full_batch_extras(estimator, dropout)
     schedule = _schedule(estimator)

@@ -26,6 +26,7 @@ from sklearn.preprocessing import OneHotEncoder
 
 from ._classifier import FirstNetClassifier
 from ._regressor import FirstNetRegressor
+from ._resolve import parameter_groups
 from .ensemble import SeedEnsembleClassifier, SeedEnsembleRegressor
 
 #: The networks' parameters, shared by both tasks, then per task.
@@ -64,14 +65,6 @@ RECIPE = {
 #: of accuracy on classification, for twice the time; more than two paid on
 #: small regression tables only ('auto').
 MEMBERS = {"classifier": 1, "regressor": "auto"}
-
-# The parameter groups that exist only while a network parameter turns them on:
-# an override that turns one off drops its learning-rate factor too.
-_GROUP_SWITCHES = {
-    "activations": lambda params: params["parametric_activation"],
-    "scale": lambda params: params["feature_scaling"],
-    "embedding": lambda params: params["numeric_embedding"] is not None,
-}
 
 # One-hot up to this many levels: a categorical column's levels are usually
 # meaningful one by one, and the network's first layer is wide enough.
@@ -113,10 +106,12 @@ def recipe_parameters(task, **overrides):
     kind, _ = _task(task)
     params = {**RECIPE["shared"], **RECIPE[kind], **overrides}
     if "lr_factors" not in overrides and params.get("lr_factors"):
+        # an override that turns a group off drops its learning-rate factor too
+        groups = parameter_groups(params)
         params["lr_factors"] = {
             group: factor
             for group, factor in params["lr_factors"].items()
-            if group not in _GROUP_SWITCHES or _GROUP_SWITCHES[group](params)
+            if group in groups
         }
     return params
 

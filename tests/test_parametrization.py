@@ -8,6 +8,7 @@ from gradcheck import numeric_gradient
 from sklearn.datasets import load_iris
 
 from sknn import FirstNetClassifier, FirstNetRegressor
+from sknn._resolve import OPTIONAL_GROUPS, parameter_groups
 from sknn.core.activations import HIDDEN_ACTIVATIONS
 from sknn.core.initializers import INITIALIZERS
 from sknn.core.losses import LOSSES
@@ -86,12 +87,29 @@ def test_lr_factors_of_one_change_nothing(solver):
 
 
 def test_estimator_refuses_unknown_groups_and_lbfgs():
-    with pytest.raises(ValueError, match=r"\['bias'\].*\['weights', 'biases'\]"):
+    with pytest.raises(ValueError, match=r"'bias'.*\['weights', 'biases'\]"):
         _clf(lr_factors={"bias": 0.1}).fit(X_IRIS, Y_IRIS)
     with pytest.raises(ValueError, match="lr_factors.*no effect with solver='lbfgs'"):
         FirstNetRegressor(solver="lbfgs", lr_factors={"biases": 0.1}).fit(
             X_IRIS, Y_IRIS
         )
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("group", sorted(OPTIONAL_GROUPS))
+def test_each_optional_group_exists_exactly_while_its_switch_is_on(group):
+    switch, _ = OPTIONAL_GROUPS[group]
+    on = {
+        "parametric_activation": True,
+        "feature_scaling": True,
+        "numeric_embedding": "periodic",
+    }[switch]
+    every = {name: 0.5 for name in parameter_groups(_clf(**{switch: on}).get_params())}
+    assert group in every
+    # the core's network has each group parameter_groups lists: no name refused
+    _clf(**{switch: on}, lr_factors=every, max_iter=2).fit(X_IRIS, Y_IRIS)
+    with pytest.raises(ValueError, match=f"'{group}'.*only while {switch}"):
+        _clf(lr_factors={group: 0.5}).fit(X_IRIS, Y_IRIS)
 
 
 # ------------------------------------------------------------------- NTK

@@ -9,6 +9,7 @@ import pytest
 from sklearn.model_selection import GridSearchCV, cross_val_score
 
 from sknn import FirstNetClassifier, FirstNetRegressor, tabular_pipeline
+from sknn._resolve import OPTIONAL_GROUPS, parameter_groups
 from sknn.ensemble import SeedEnsembleClassifier, SeedEnsembleRegressor
 from sknn.tabular import MEMBERS, recipe_parameters
 
@@ -143,3 +144,19 @@ def test_without_skrub_the_error_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "skrub", None)
     with pytest.raises(ImportError, match=r"sknn\[tabular\]"):
         tabular_pipeline("classifier")
+
+
+@pytest.mark.parametrize(
+    "switch, off",
+    [
+        ("parametric_activation", False),
+        ("feature_scaling", False),
+        ("numeric_embedding", None),
+    ],
+)
+def test_an_override_that_turns_a_group_off_drops_its_factor(switch, off):
+    (group,) = [g for g, (name, _) in OPTIONAL_GROUPS.items() if name == switch]
+    assert group in recipe_parameters("classifier")["lr_factors"]
+    params = recipe_parameters("classifier", **{switch: off})
+    assert group not in params["lr_factors"]
+    assert set(params["lr_factors"]) <= set(parameter_groups(params))
