@@ -46,8 +46,11 @@ def parameter_groups(params):
 
 
 def _check_lr_factors(estimator):
-    groups = parameter_groups(estimator.get_params())
-    for group in estimator.lr_factors or ():
+    if not estimator.lr_factors:
+        return
+    switches = {name: getattr(estimator, name) for name, _ in OPTIONAL_GROUPS.values()}
+    groups = parameter_groups(switches)
+    for group in estimator.lr_factors:
         if group in groups:
             continue
         if group in OPTIONAL_GROUPS:
