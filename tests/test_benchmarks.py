@@ -161,3 +161,15 @@ def test_each_fit_is_compared_with_the_peak_measured_beside_it(bench, monkeypatc
         assert row["peak_gflops"] == 200.0
         # the median of flops / 100 and flops / 300, not flops / 200
         assert row["peak_fraction"] == pytest.approx(flops / 150.0)
+
+
+def test_speed_ups_are_medians_of_each_rounds_own_ratio():
+    from benchmarks.measurement import add_ratios
+
+    rows = [{"system": name} for name in ("sklearn-f64", "sklearn-f32", "sknn")]
+    # round by round: 1 / 1, 4 / 1 and 9 / 9; the medians would give 4 / 1
+    times = {"sklearn-f64": [1, 4, 9], "sklearn-f32": [2, 8, 18], "sknn": [1, 1, 9]}
+    add_ratios(rows, times)
+    assert rows[2]["vs_sklearn_f64"] == 1.0
+    assert rows[2]["vs_sklearn_f32"] == 2.0
+    assert rows[0]["vs_sklearn_f64"] == 1.0 and rows[1]["vs_sklearn_f32"] == 1.0
