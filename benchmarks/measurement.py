@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .ceiling import step_ceilings
 from .systems import systems_for
 from .workloads import SEED, split_data
 
@@ -168,8 +169,9 @@ def add_checks(workload, rows, n_held_out):
         row["checks"] = "; ".join(verdicts)
 
 
-def run_training_workload(workload, systems, gemm_peak_gflops):
-    """Time fit and predict of every system on ``workload``; one row each.
+def run_training_workload(workload, systems, gemm_peak_gflops, ceilings=False):
+    """Time fit and predict of every system on ``workload``; one row each, and
+    with ``ceilings`` one for each of ``benchmarks.ceiling.CEILINGS`` after them.
 
     Repeats are interleaved across systems and summarised by their median.
     ``gemm_peak_gflops`` is the GEMM peak, or a function that measures it: it
@@ -234,7 +236,12 @@ def run_training_workload(workload, systems, gemm_peak_gflops):
         )
     add_ratios(rows, fit_times)
     add_checks(workload, rows, workload.n_test)
-    return [{column: row[column] for column in TRAIN_COLUMNS} for row in rows]
+    rows = [{column: row[column] for column in TRAIN_COLUMNS} for row in rows]
+    if ceilings:
+        for name, ceiling in step_ceilings(workload, X_train, measure_peak).items():
+            empty = dict.fromkeys(TRAIN_COLUMNS, None)
+            rows.append({**empty, "workload": workload.key, "system": name, **ceiling})
+    return rows
 
 
 def warm_up(workload, systems, inputs, y_train):
@@ -294,7 +301,9 @@ def run_predict_workload(workload, systems):
     return [{column: row[column] for column in PREDICT_COLUMNS} for row in rows]
 
 
-def run_workload(workload, gemm_peak_gflops, include_torch=None, threads=1):
+def run_workload(
+    workload, gemm_peak_gflops, include_torch=None, threads=1, ceilings=False
+):
     """Run one workload with its default systems.
 
     Parameters
@@ -311,12 +320,17 @@ def run_workload(workload, gemm_peak_gflops, include_torch=None, threads=1):
     threads : int, default=1
         Threads for the PyTorch reference; BLAS threads are limited by the
         caller with ``threadpool_limits``.
+    ceilings : bool, default=False
+        Whether a training workload's rows end with its ceilings: the fraction
+        of the peak its step's matrix products alone allow, and with sknn's
+        gather and Adam step added (``benchmarks.ceiling``).
 
     Returns
     -------
     rows : list of dict
         One row per system, keyed by ``PREDICT_COLUMNS`` for the prediction
-        workload and by ``TRAIN_COLUMNS`` otherwise.
+        workload and by ``TRAIN_COLUMNS`` otherwise (None where a ceiling
+        has no value).
 
     Examples
     --------
@@ -330,4 +344,4 @@ def run_workload(workload, gemm_peak_gflops, include_torch=None, threads=1):
     systems = systems_for(workload, include_torch=include_torch, threads=threads)
     if workload.n_predict:
         return run_predict_workload(workload, systems)
-    return run_training_workload(workload, systems, gemm_peak_gflops)
+    return run_training_workload(workload, systems, gemm_peak_gflops, ceilings)

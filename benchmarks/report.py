@@ -31,6 +31,8 @@ COLUMN_TITLES = {
 
 
 def format_cell(column, value):
+    if value is None:
+        return ""
     if isinstance(value, str):
         return value
     if column.startswith("vs_"):

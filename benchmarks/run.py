@@ -21,13 +21,19 @@ Achieved GFLOP/s counts the floating-point operations training really does
 per sample and epoch: ``2 W`` forward, ``2 W`` for the weight gradients and
 ``2 (W - W_1)`` for the deltas, as no gradient with respect to the input is
 computed (biases and activations are ignored). It is compared with this
-machine's float32 matrix-multiplication peak, measured at start-up; the
-commonly quoted ``6 W``, the "nominal" column, is shown beside it.
+machine's float32 matrix-multiplication peak, measured again before each fit
+(``measurement.run_training_workload``); the commonly quoted ``6 W``, the
+"nominal" column, is shown beside it. Each training table ends with two
+ceilings (``ceiling.py``): the fraction of the peak that the step's matrix
+products reach when timed alone, and with sknn's minibatch gather and Adam
+step added; no trainer computing those products on this BLAS exceeds the
+first.
 
 This file is the command; the pieces it runs are modules next to it, read in
 this order: ``workloads.py`` (the problems and their targets), ``systems.py``
-(the estimators timed), ``measurement.py`` (timing, memory, checks) and
-``report.py`` (the header and the tables).
+(the estimators timed), ``measurement.py`` (timing, memory, checks),
+``ceiling.py`` (the products alone) and ``report.py`` (the header and the
+tables).
 """
 
 import argparse
@@ -163,6 +169,7 @@ def main(argv=None):
                 gemm_peak if arguments.quick else _peak_beside_the_fits,
                 include_torch=include_torch,
                 threads=arguments.threads,
+                ceilings=True,
             )
             section = workload_section(workload, rows)
             elapsed = time.perf_counter() - start

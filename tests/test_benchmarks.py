@@ -173,3 +173,61 @@ def test_speed_ups_are_medians_of_each_rounds_own_ratio():
     assert rows[2]["vs_sklearn_f64"] == 1.0
     assert rows[2]["vs_sklearn_f32"] == 2.0
     assert rows[0]["vs_sklearn_f64"] == 1.0 and rows[1]["vs_sklearn_f32"] == 1.0
+
+
+def test_ceilings_follow_the_training_rows(bench):
+    from benchmarks.ceiling import CEILINGS
+
+    tiny = workload(bench, "W2", n_train=64, n_features=30, hidden=(16,), epochs=1)
+    rows = bench.run_workload(
+        tiny, gemm_peak_gflops=100.0, include_torch=False, ceilings=True
+    )
+    systems = [row["system"] for row in rows]
+    assert systems[-2:] == list(CEILINGS)
+    products, with_memory = rows[-2:]
+    for row in (products, with_memory):
+        assert tuple(row) == bench.TRAIN_COLUMNS
+        assert row["workload"] == "W2"
+        assert 0 < row["peak_fraction"] and row["us_per_step"] > 0
+        assert row["fit_s"] is None and row["checks"] is None
+    # adding the gather and the Adam step only lengthens the step
+    assert with_memory["us_per_step"] > products["us_per_step"]
+    assert with_memory["peak_fraction"] < products["peak_fraction"]
+    table = bench.markdown_table(rows, bench.TRAIN_COLUMNS)
+    assert table.splitlines()[-1].startswith(f"| W2 | {CEILINGS[1]} |  |")
+
+
+def test_ceiling_products_are_the_real_flops_of_a_step(bench):
+    import numpy as np
+
+    from benchmarks.ceiling import StepProducts
+
+    for key in ("W1", "W2", "W3", "W4"):
+        shapes = workload(bench, key)
+        products = StepProducts(shapes, np.random.default_rng(0))
+        flops = sum(
+            2 * a.shape[0] * a.shape[1] * b.shape[1] for a, b, _ in products.products
+        )
+        assert flops == shapes.flops_per_sample * products.batch_size
+        for a, b, out in products.products:
+            assert out.shape == (a.shape[0], b.shape[1])
+
+
+def test_each_ceiling_round_is_paired_with_its_peak(bench, monkeypatch):
+    import numpy as np
+
+    from benchmarks import ceiling
+
+    monkeypatch.setattr(ceiling, "ROUNDS", 5)
+    seconds = iter([0.001, 0.003] * 5)  # products, then memory, each round
+    monkeypatch.setattr(ceiling, "_best_time", lambda function, repeats: next(seconds))
+    peaks = iter([100.0, 300.0, 100.0, 300.0, 200.0])  # GFLOP/s, one per round
+    tiny = workload(bench, "W2", n_train=64, n_features=30, hidden=(16,))
+    found = ceiling.step_ceilings(tiny, np.zeros((64, 30)), lambda: next(peaks))
+    gflop = tiny.flops_per_sample * min(tiny.batch_size, tiny.n_train) / 1e9
+    products, with_memory = (found[name] for name in ceiling.CEILINGS)
+    # median of gflop / 0.001 / peak over peaks 100, 300, 100, 300, 200: peak 200
+    assert products["peak_fraction"] == pytest.approx(gflop / 0.001 / 200.0)
+    assert with_memory["peak_fraction"] == pytest.approx(gflop / 0.004 / 200.0)
+    assert products["us_per_step"] == pytest.approx(1000.0)
+    assert with_memory["us_per_step"] == pytest.approx(4000.0)
