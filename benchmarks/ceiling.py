@@ -9,17 +9,23 @@ fraction of the GEMM peak that a trainer on this BLAS would reach if its
 biases, activations, loss, minibatch gather and optimizer cost nothing. No
 trainer that computes the same products can exceed it.
 
-The second ceiling adds the two passes whose cost memory sets rather than
-arithmetic, each timed alone as sknn runs them: gathering a shuffled
-minibatch of float64 rows into float32 (from a matrix the workload's size,
-which no cache holds), and one Adam step over the network's parameters (four
-vectors read, three written). It is what sknn's fit would reach if its
-biases, activations and loss cost nothing.
+Two more ceilings, of sknn's fit, follow it:
+
+- **+ sknn's gather, Adam**: the products, plus the two passes whose cost
+  memory sets rather than arithmetic, each timed alone as sknn runs them:
+  gathering a shuffled minibatch of float64 rows into float32 (from the
+  workload's training matrix, which no cache holds), and one Adam step with
+  the L2 term over the network's parameters (four vectors read, three
+  written). It is what sknn's fit would reach if its biases, activations and
+  loss cost nothing.
+- **sknn's whole step**: sknn's own step, batch after batch (gather, forward
+  and backward passes, loss, Adam), without the epochs around it: what the
+  fit would reach if shuffling, checks and bookkeeping cost nothing.
 
 Each is measured in rounds: a GEMM peak (best of 3), then the best time of
-several steps; a round's fraction is against its own peak, and the ceiling is
-the median of the rounds, as the fits' fractions are the median of fits each
-paired with its peak.
+several steps of each; a round's fractions are against its own peak, and a
+ceiling is the median of the rounds, as the fits' fractions are the median
+of fits each paired with its peak.
 """
 
 import statistics
@@ -32,7 +38,18 @@ from .workloads import SEED
 ROUNDS = 5
 STEPS_PER_ROUND = 8
 # The ceilings' names, as the training tables show them in the system column
-CEILINGS = ("ceiling: products alone", "ceiling: + sknn's gather, Adam")
+CEILINGS = (
+    "ceiling: products alone",
+    "ceiling: + sknn's gather, Adam",
+    "ceiling: sknn's whole step",
+)
+ALPHA = 1e-4  # the L2 penalty of every fit (scikit-learn's default)
+# each task's loss, as the estimators pick it
+LOSS = {
+    "binary": "binary_cross_entropy",
+    "multiclass": "categorical_cross_entropy",
+    "regression": "squared_error",
+}
 
 
 def _best_time(function, repeats):
@@ -82,51 +99,82 @@ class StepProducts:
             np.matmul(a, b, out=out)
 
 
-def _memory_passes(sizes, n, X, rng):
-    """sknn's gather of ``n`` rows of ``X`` and its Adam step on a network of
-    layer ``sizes``, as one function of no argument."""
-    from sknn.core.network import Network, Workspace
-    from sknn.core.optimizers import OPTIMIZERS
+class SknnStep:
+    """sknn's training step on one batch of a workload at a time: the gather of
+    shuffled rows of ``X``, the forward and backward passes, the Adam step.
 
-    n_hidden = len(sizes) - 2
-    network = Network(list(sizes), ["relu"] * n_hidden, "identity", np.float32)
-    workspace = Workspace(network, n, [0.0] * n_hidden)
-    Y = np.zeros((len(X), sizes[-1]), np.float32)
-    adam = OPTIMIZERS["adam"](
-        network.n_params, np.float32, 1e-3, weights=slice(0, network.n_weights)
-    )
-    grad = rng.standard_normal(network.n_params, dtype=np.float32)
+    ``memory_passes`` runs the gather and the Adam step only.
+    """
 
-    def passes():
-        rows = rng.integers(0, len(X), n)
-        workspace.gather(X, Y, rows)
-        adam.step(network.params, grad, 0.0)
+    def __init__(self, workload, X, rng):
+        from sknn.core.losses import LOSSES
+        from sknn.core.network import Network, Workspace
+        from sknn.core.optimizers import OPTIMIZERS
 
-    return passes
+        n = self.batch_size = min(workload.batch_size, workload.n_train)
+        sizes = [workload.n_features, *workload.hidden, workload.n_outputs]
+        hidden = len(workload.hidden)
+        loss = LOSSES[LOSS[workload.task]]
+        self.network = network = Network(
+            sizes, ["relu"] * hidden, loss.output_activation, np.float32
+        )
+        network.params[:] = 0.05 * rng.standard_normal(network.n_params)
+        self.workspace = Workspace(network, n, [0.0] * hidden)
+        if workload.task == "multiclass":
+            classes = rng.integers(0, workload.n_outputs, len(X))
+            Y = np.eye(workload.n_outputs, dtype=np.float32)[classes]
+        else:
+            Y = rng.integers(0, 2, (len(X), 1)).astype(np.float32)
+        self.X, self.Y, self.rng = X, Y, rng
+        self.loss = loss.for_targets(Y)  # as a training session asks
+        self.adam = OPTIMIZERS["adam"](
+            network.n_params, np.float32, 1e-3, weights=slice(0, network.n_weights)
+        )
+        self.grad = rng.standard_normal(network.n_params, dtype=np.float32)
+
+    def _batch(self):
+        rows = self.rng.integers(0, len(self.X), self.batch_size)
+        return self.workspace.gather(self.X, self.Y, rows)
+
+    def memory_passes(self):
+        self._batch()
+        self.adam.step(self.network.params, self.grad, ALPHA / self.batch_size)
+
+    def __call__(self):
+        X, Y = self._batch()
+        network, workspace = self.network, self.workspace
+        # the L2 term's gradient is left to the step, as a training session does
+        network.loss_and_gradient(
+            X, Y, None, workspace, self.loss, ALPHA, penalty_gradient=False
+        )
+        self.adam.step(network.params, workspace.grad, ALPHA / len(X))
 
 
 def step_ceilings(workload, X, measure_peak):
-    """The step's products alone, and with sknn's gather and Adam step added:
-    for each, the fraction of the GEMM peak in real FLOPs and the time of a step.
+    """Each of ``CEILINGS``: its fraction of the GEMM peak in real FLOPs, the
+    peak beside it and the time of a step.
 
     ``X`` is the training matrix as the fits are fed it (float64);
     ``measure_peak()`` returns the GEMM peak in GFLOP/s.
     """
     rng = np.random.default_rng(SEED)
     products = StepProducts(workload, rng)
-    memory = _memory_passes(products.sizes, products.batch_size, X, rng)
+    step = SknnStep(workload, X, rng)
     flops = float(workload.flops_per_sample) * products.batch_size
-    rounds = {CEILINGS[0]: [], CEILINGS[1]: []}  # (fraction, seconds) per round
+    rounds = []  # per round: its peak and each ceiling's seconds
     for _ in range(ROUNDS):
-        peak = 1e9 * measure_peak()
+        peak = measure_peak()
         products_s = _best_time(products, STEPS_PER_ROUND)
-        memory_s = _best_time(memory, STEPS_PER_ROUND)
-        for name, seconds in zip(CEILINGS, (products_s, products_s + memory_s)):
-            rounds[name].append((flops / seconds / peak, seconds))
+        memory_s = _best_time(step.memory_passes, STEPS_PER_ROUND)
+        step_s = _best_time(step, STEPS_PER_ROUND)
+        rounds.append((peak, (products_s, products_s + memory_s, step_s)))
     return {
         name: {
-            "peak_fraction": statistics.median(f for f, _ in measured),
-            "us_per_step": 1e6 * statistics.median(s for _, s in measured),
+            "peak_fraction": statistics.median(
+                flops / seconds[k] / (1e9 * peak) for peak, seconds in rounds
+            ),
+            "peak_gflops": statistics.median(peak for peak, _ in rounds),
+            "us_per_step": 1e6 * statistics.median(s[k] for _, s in rounds),
         }
-        for name, measured in rounds.items()
+        for k, name in enumerate(CEILINGS)
     }

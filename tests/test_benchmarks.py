@@ -182,19 +182,42 @@ def test_ceilings_follow_the_training_rows(bench):
     rows = bench.run_workload(
         tiny, gemm_peak_gflops=100.0, include_torch=False, ceilings=True
     )
-    systems = [row["system"] for row in rows]
-    assert systems[-2:] == list(CEILINGS)
-    products, with_memory = rows[-2:]
-    for row in (products, with_memory):
+    assert [row["system"] for row in rows][-3:] == list(CEILINGS)
+    ceilings = rows[-3:]
+    for row in ceilings:
         assert tuple(row) == bench.TRAIN_COLUMNS
-        assert row["workload"] == "W2"
+        assert row["workload"] == "W2" and row["peak_gflops"] == 100.0
         assert 0 < row["peak_fraction"] and row["us_per_step"] > 0
         assert row["fit_s"] is None and row["checks"] is None
-    # adding the gather and the Adam step only lengthens the step
-    assert with_memory["us_per_step"] > products["us_per_step"]
-    assert with_memory["peak_fraction"] < products["peak_fraction"]
+    # each ceiling adds work to the one before: the products, then the gather
+    # and the Adam step, then the rest of sknn's step
+    products, with_memory, whole_step = ceilings
+    assert products["us_per_step"] < with_memory["us_per_step"]
+    assert products["peak_fraction"] > with_memory["peak_fraction"]
+    assert whole_step["us_per_step"] > products["us_per_step"]
     table = bench.markdown_table(rows, bench.TRAIN_COLUMNS)
-    assert table.splitlines()[-1].startswith(f"| W2 | {CEILINGS[1]} |  |")
+    assert table.splitlines()[-1].startswith(f"| W2 | {CEILINGS[2]} |  |")
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
+def test_sknns_step_in_the_ceilings_trains(bench, task):
+    import numpy as np
+
+    from benchmarks.ceiling import SknnStep
+
+    tiny = workload(bench, "W2", n_train=64, n_features=30, hidden=(16,))
+    tiny = replace(tiny, task=task, n_classes=3 if task == "multiclass" else 2)
+    step = SknnStep(
+        tiny,
+        np.random.default_rng(1).standard_normal((64, 30)),
+        np.random.default_rng(0),
+    )
+    before = step.network.params.copy()
+    step()
+    changed = step.network.params != before
+    assert changed.all()  # every weight and bias took its Adam step
+    assert step.workspace.grad.any() and np.isfinite(step.workspace.grad).all()
+    assert step.adam.t == 1
 
 
 def test_ceiling_products_are_the_real_flops_of_a_step(bench):
@@ -219,15 +242,15 @@ def test_each_ceiling_round_is_paired_with_its_peak(bench, monkeypatch):
     from benchmarks import ceiling
 
     monkeypatch.setattr(ceiling, "ROUNDS", 5)
-    seconds = iter([0.001, 0.003] * 5)  # products, then memory, each round
+    # each round: the products, then the gather and Adam, then the whole step
+    seconds = iter([0.001, 0.003, 0.005] * 5)
     monkeypatch.setattr(ceiling, "_best_time", lambda function, repeats: next(seconds))
     peaks = iter([100.0, 300.0, 100.0, 300.0, 200.0])  # GFLOP/s, one per round
     tiny = workload(bench, "W2", n_train=64, n_features=30, hidden=(16,))
     found = ceiling.step_ceilings(tiny, np.zeros((64, 30)), lambda: next(peaks))
     gflop = tiny.flops_per_sample * min(tiny.batch_size, tiny.n_train) / 1e9
-    products, with_memory = (found[name] for name in ceiling.CEILINGS)
-    # median of gflop / 0.001 / peak over peaks 100, 300, 100, 300, 200: peak 200
-    assert products["peak_fraction"] == pytest.approx(gflop / 0.001 / 200.0)
-    assert with_memory["peak_fraction"] == pytest.approx(gflop / 0.004 / 200.0)
-    assert products["us_per_step"] == pytest.approx(1000.0)
-    assert with_memory["us_per_step"] == pytest.approx(4000.0)
+    # the median of gflop / seconds / peak over peaks 100, 300, 100, 300, 200
+    for name, step_s in zip(ceiling.CEILINGS, (0.001, 0.004, 0.005)):
+        assert found[name]["peak_fraction"] == pytest.approx(gflop / step_s / 200.0)
+        assert found[name]["us_per_step"] == pytest.approx(1e6 * step_s)
+        assert found[name]["peak_gflops"] == 200.0
