@@ -22,10 +22,11 @@ Two more ceilings, of sknn's fit, follow it:
   and backward passes, loss, Adam), without the epochs around it: what the
   fit would reach if shuffling, checks and bookkeeping cost nothing.
 
-Each is measured in rounds: a GEMM peak (best of 3), then the best time of
-several steps of each; a round's fractions are against its own peak, and a
-ceiling is the median of the rounds, as the fits' fractions are the median
-of fits each paired with its peak.
+Each is measured in rounds: a round times each ceiling's work, the best of
+several steps, beside a GEMM peak (best of 3) measured just before it. A
+ceiling's fraction in a round is against that peak, and the table shows the
+median over the rounds, as the fits' fractions are the median of fits each
+paired with its peak.
 """
 
 import statistics
@@ -161,20 +162,26 @@ def step_ceilings(workload, X, measure_peak):
     products = StepProducts(workload, rng)
     step = SknnStep(workload, X, rng)
     flops = float(workload.flops_per_sample) * products.batch_size
-    rounds = []  # per round: its peak and each ceiling's seconds
+
+    def products_gather_adam():
+        products()
+        step.memory_passes()
+
+    functions = (products, products_gather_adam, step)
+    timings = {name: [] for name in CEILINGS}  # (peak, seconds) of each round
     for _ in range(ROUNDS):
-        peak = measure_peak()
-        products_s = _best_time(products, STEPS_PER_ROUND)
-        memory_s = _best_time(step.memory_passes, STEPS_PER_ROUND)
-        step_s = _best_time(step, STEPS_PER_ROUND)
-        rounds.append((peak, (products_s, products_s + memory_s, step_s)))
+        # each timed beside a peak of its own: the machine's speed moves
+        # within a round
+        for name, function in zip(CEILINGS, functions):
+            peak = measure_peak()
+            timings[name].append((peak, _best_time(function, STEPS_PER_ROUND)))
     return {
         name: {
             "peak_fraction": statistics.median(
-                flops / seconds[k] / (1e9 * peak) for peak, seconds in rounds
+                flops / seconds / (1e9 * peak) for peak, seconds in measured
             ),
-            "peak_gflops": statistics.median(peak for peak, _ in rounds),
-            "us_per_step": 1e6 * statistics.median(s[k] for _, s in rounds),
+            "peak_gflops": statistics.median(peak for peak, _ in measured),
+            "us_per_step": 1e6 * statistics.median(s for _, s in measured),
         }
-        for k, name in enumerate(CEILINGS)
+        for name, measured in timings.items()
     }
