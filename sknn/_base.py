@@ -46,7 +46,7 @@ from .core.initializers import INITIALIZERS
 from .core.network import Network
 from .core.optimizers import OPTIMIZERS
 from .core.parametrization import PARAMETRIZATIONS, ntk_normal
-from .core.prediction import PredictionLayers, predict
+from .core.prediction import PredictionLayers, predict, predict_layers
 from .core.schedules import DECAY_SCHEDULES, SCHEDULES
 
 # Rows per chunk at predict time: bounds its memory whatever the number of rows.
@@ -54,6 +54,11 @@ _PREDICT_CHUNK_ELEMENTS = 1 << 20
 # Made from coefs_ and intercepts_ when they are published or loaded; never
 # pickled, as it holds nothing they do not
 _PREDICTION_LAYERS = "_prediction_layers"
+
+
+def _chunk_rows(widest):
+    """Rows per prediction chunk for layers at most ``widest`` units wide."""
+    return max(1, _PREDICT_CHUNK_ELEMENTS // widest)
 
 
 @dataclass
@@ -342,13 +347,25 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             if sp.issparse(checked):
                 checked = checked.tocsr()
         activation_params = self._activation_params()
+        embedding = _input_layers.prediction_embedding(self)
+        if layers is not None and embedding is None:
+            # made once per precision: a prediction on a few rows feels each
+            # microsecond of setting its layers up
+            prepared, widest = layers.forward_layers(
+                checked.dtype,
+                self.coefs_,
+                self.intercepts_,
+                activation_params,
+                self.hidden_activations_,
+                self.out_activation_,
+            )
+            return predict_layers(checked, prepared, _chunk_rows(widest))
         if layers is None:  # coefs_ set by hand, not by a fit: predict converts
             weights, biases = self.coefs_, self.intercepts_
         else:
             weights, biases, activation_params = layers.layers(
                 checked.dtype, self.coefs_, self.intercepts_, activation_params
             )
-        embedding = _input_layers.prediction_embedding(self)
         widest = max(max(W.shape[1] for W in weights), weights[0].shape[0])
         if embedding is not None:  # its cosines: k per embedded column
             widest = max(widest, 2 * embedding["frequencies"].size)
@@ -358,7 +375,7 @@ class _BaseFirstNet(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             biases,
             self.hidden_activations_,
             self.out_activation_,
-            max(1, _PREDICT_CHUNK_ELEMENTS // widest),
+            _chunk_rows(widest),
             activation_params=activation_params or None,
             embedding=embedding,
         )

@@ -225,6 +225,36 @@ def test_new_coefs_are_seen_by_the_next_prediction(dtype):
     np.testing.assert_allclose(after, _reference_outputs(model, X).ravel(), rtol=1e-5)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_prediction_layers_are_made_once_per_precision(dtype):
+    model = _fit(FirstNetClassifier())
+    prepared = model._prediction_layers
+    X = _data(n=5)[0].astype(dtype)
+    first = model.predict_proba(X)
+    made = prepared._forward_layers[np.dtype(dtype)]
+    np.testing.assert_array_equal(model.predict_proba(X), first)
+    assert prepared._forward_layers[np.dtype(dtype)] is made  # not made again
+    # arrays other than the fit's are converted for the call, and not kept
+    coefs = [W * 2 for W in model.coefs_]
+    args = (coefs, model.intercepts_, None, model.hidden_activations_, "logistic")
+    layers, _ = prepared.forward_layers(np.dtype(dtype), *args)
+    assert layers[0][0][0, 0] == pytest.approx(2 * model.coefs_[0][0, 0])
+    assert prepared._forward_layers[np.dtype(dtype)] is made
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_activations_changed_by_hand_are_seen_by_the_next_prediction(dtype):
+    model = _fit(FirstNetRegressor())
+    X = _data(n=5)[0].astype(dtype)
+    before = model.predict(X)
+    model.hidden_activations_[0] = "tanh"  # in place: the same list
+    after = model.predict(X)
+    A = np.tanh(X @ model.coefs_[0].astype(dtype) + model.intercepts_[0].astype(dtype))
+    want = A @ model.coefs_[1].astype(dtype) + model.intercepts_[1].astype(dtype)
+    assert not np.allclose(before, after)
+    np.testing.assert_allclose(after, want.ravel(), rtol=1e-5)
+
+
 def test_prepared_layers_are_not_pickled_and_are_rebuilt_on_load():
     model = _fit(FirstNetClassifier())
     assert "_prediction_layers" not in model.__getstate__()

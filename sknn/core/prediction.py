@@ -29,6 +29,8 @@ class PredictionLayers:
     assigning new arrays, or a new list, takes effect at once; writing into the
     arrays in place changes only predictions made in the training precision.
     A converted bias is kept repeated over a few rows (see :func:`add_bias`).
+    The layers :func:`predict_layers` runs are made once per precision too
+    (:meth:`forward_layers`).
 
     Parameters
     ----------
@@ -60,6 +62,9 @@ class PredictionLayers:
                 for b, source in zip(converted_biases, biases)
             ]
             self._by_dtype[dtype] = (converted, tiled, params)
+        # per dtype: what forward_layers last made from those arrays, and for
+        # which activations
+        self._forward_layers = {}
 
     def layers(self, dtype, weights, biases, activation_params=()):
         """``(weights, biases, activation_params)`` in ``dtype``; converted now
@@ -72,6 +77,34 @@ class PredictionLayers:
         if len(given) == len(sources) and all(map(operator.is_, sources, given)):
             return self._by_dtype[dtype]
         return _converted(groups, dtype)
+
+    def forward_layers(
+        self,
+        dtype,
+        weights,
+        biases,
+        activation_params,
+        hidden_activations,
+        output_activation,
+    ):
+        """:func:`prediction_layers` of these arrays (see :meth:`layers`) and
+        activation names in ``dtype``, and the widest layer's width (its input
+        included); made once per dtype while both stay those of the fit."""
+        converted = self.layers(dtype, weights, biases, activation_params)
+        activations = (hidden_activations, output_activation)
+        made = self._forward_layers.get(dtype)
+        if made is not None and made[0] is converted and made[1] == activations:
+            return made[2]
+        W, b, params = converted
+        layers = prediction_layers(
+            W, b, hidden_activations, output_activation, dtype, params or None
+        )
+        widest = max(max(W.shape[1] for W, _, _ in layers), layers[0][0].shape[0])
+        result = (layers, widest)
+        if converted is self._by_dtype[dtype]:  # the fit's arrays: kept
+            names = (list(hidden_activations), output_activation)  # a copy
+            self._forward_layers[dtype] = (converted, names, result)
+        return result
 
 
 def _converted(groups, dtype):
@@ -156,6 +189,30 @@ def predict(
            [7.5]])
     """
     dtype = np.float32 if X.dtype == np.float32 else np.float64
+    layers = prediction_layers(
+        weights,
+        biases,
+        hidden_activations,
+        output_activation,
+        dtype,
+        activation_params,
+        embedding,
+    )
+    return predict_layers(X, layers, chunk_rows, rows)
+
+
+def prediction_layers(
+    weights,
+    biases,
+    hidden_activations,
+    output_activation,
+    dtype,
+    activation_params=None,
+    embedding=None,
+):
+    """What :func:`predict_layers` runs: ``(W, b, activation)`` per layer, in
+    ``dtype``, after the embedding's arrays when there is one. The arguments
+    are :func:`predict`'s."""
     activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_activations]
     if activation_params is not None:
         activations = [
@@ -173,6 +230,12 @@ def predict(
             for name, value in embedding.items()
         }
         layers.insert(0, embedding)
+    return layers
+
+
+def predict_layers(X, layers, chunk_rows, rows=None):
+    """:func:`predict` with its layers made by :func:`prediction_layers` in the
+    precision of ``X``."""
     n_samples = X.shape[0] if rows is None else len(rows)
     if rows is None and n_samples <= chunk_rows:
         # one chunk: its own output is the result, with no buffer to copy it to
