@@ -212,7 +212,17 @@ def prediction_layers(
 ):
     """What :func:`predict_layers` runs: ``(W, b, activation)`` per layer, in
     ``dtype``, after the embedding's arrays when there is one. The arguments
-    are :func:`predict`'s."""
+    are :func:`predict`'s.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknn.core.prediction import prediction_layers
+    >>> weights, biases = [np.ones((2, 3)), np.ones((3, 1))], [np.zeros(3), np.zeros(1)]
+    >>> layers = prediction_layers(weights, biases, ["relu"], "identity", np.float32)
+    >>> [(W.dtype.name, activation.name) for W, _, activation in layers]
+    [('float32', 'relu'), ('float32', 'identity')]
+    """
     activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_activations]
     if activation_params is not None:
         activations = [
@@ -235,7 +245,21 @@ def prediction_layers(
 
 def predict_layers(X, layers, chunk_rows, rows=None):
     """:func:`predict` with its layers made by :func:`prediction_layers` in the
-    precision of ``X``."""
+    precision of ``X``.
+
+    Examples
+    --------
+    Layers made once serve every call (a network whose output is the sum of
+    the inputs plus 0.5):
+
+    >>> import numpy as np
+    >>> from sknn.core.prediction import predict_layers, prediction_layers
+    >>> weights, biases = [np.array([[1.0], [1.0]])], [np.array([0.5])]
+    >>> layers = prediction_layers(weights, biases, [], "identity", np.float64)
+    >>> predict_layers(np.array([[1.0, 2.0], [3.0, 4.0]]), layers, chunk_rows=1)
+    array([[3.5],
+           [7.5]])
+    """
     n_samples = X.shape[0] if rows is None else len(rows)
     if rows is None and n_samples <= chunk_rows:
         # one chunk: its own output is the result, with no buffer to copy it to
