@@ -95,11 +95,16 @@ class PredictionLayers:
         made = self._forward_layers.get(dtype)
         if made is not None and made[0] is converted and made[1] == activations:
             return made[2]
-        W, b, params = converted
+        weights, biases, params = converted
         layers = prediction_layers(
-            W, b, hidden_activations, output_activation, dtype, params or None
+            weights,
+            biases,
+            hidden_activations,
+            output_activation,
+            dtype,
+            params or None,
         )
-        widest = max(max(W.shape[1] for W, _, _ in layers), layers[0][0].shape[0])
+        widest = max(max(W.shape[1] for W in weights), weights[0].shape[0])
         result = (layers, widest)
         if converted is self._by_dtype[dtype]:  # the fit's arrays: kept
             names = (list(hidden_activations), output_activation)  # a copy
