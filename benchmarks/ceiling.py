@@ -38,6 +38,7 @@ import time
 
 import numpy as np
 
+from .systems import build_sknn
 from .workloads import SEED
 
 ROUNDS = 12
@@ -48,8 +49,7 @@ CEILINGS = (
     "ceiling: + sknn's gather, Adam",
     "ceiling: sknn's whole step",
 )
-ALPHA = 1e-4  # the L2 penalty of every fit (scikit-learn's default)
-# each task's loss, as the estimators pick it
+# each task's loss, as the estimators pick it (a test fits them to check)
 LOSS = {
     "binary": "binary_cross_entropy",
     "multiclass": "categorical_cross_entropy",
@@ -136,6 +136,7 @@ class SknnStep:
             network.n_params, np.float32, 1e-3, weights=slice(0, network.n_weights)
         )
         self.grad = rng.standard_normal(network.n_params, dtype=np.float32)
+        self.alpha = build_sknn(workload).alpha  # the L2 penalty the fits have
 
     def _batch(self):
         rows = self.rng.integers(0, len(self.X), self.batch_size)
@@ -143,16 +144,16 @@ class SknnStep:
 
     def memory_passes(self):
         self._batch()
-        self.adam.step(self.network.params, self.grad, ALPHA / self.batch_size)
+        self.adam.step(self.network.params, self.grad, self.alpha / self.batch_size)
 
     def __call__(self):
         X, Y = self._batch()
         network, workspace = self.network, self.workspace
         # the L2 term's gradient is left to the step, as a training session does
         network.loss_and_gradient(
-            X, Y, None, workspace, self.loss, ALPHA, penalty_gradient=False
+            X, Y, None, workspace, self.loss, self.alpha, penalty_gradient=False
         )
-        self.adam.step(network.params, workspace.grad, ALPHA / len(X))
+        self.adam.step(network.params, workspace.grad, self.alpha / len(X))
 
 
 def step_ceilings(workload, X, measure_peak):

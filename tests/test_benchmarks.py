@@ -220,6 +220,20 @@ def test_sknns_step_in_the_ceilings_trains(bench, task):
     assert step.adam.t == 1
 
 
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
+def test_the_ceilings_step_takes_the_loss_a_fit_takes(bench, task):
+    from benchmarks.ceiling import LOSS
+    from benchmarks.systems import build_sknn
+    from benchmarks.workloads import split_data
+    from sknn.core.losses import LOSSES
+
+    tiny = workload(bench, "W2", n_train=64, n_features=30, hidden=(16,), epochs=1)
+    tiny = replace(tiny, task=task, n_classes=3 if task == "multiclass" else 2)
+    X, y = split_data(tiny)[:2]
+    fitted = build_sknn(tiny).fit(X, y)
+    assert fitted.out_activation_ == LOSSES[LOSS[task]].output_activation
+
+
 def test_ceiling_products_are_the_real_flops_of_a_step(bench):
     import numpy as np
 
